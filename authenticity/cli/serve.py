@@ -1,0 +1,16 @@
+"""``authenticity serve``."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("serve", help="(not built yet)")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..errors import InputError
+
+    raise InputError("'serve' is not available in this version yet")

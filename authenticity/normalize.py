@@ -1,0 +1,113 @@
+"""Text normalization: Unicode, placeholders, hashtags, prices, platform emoji.
+
+``normalize(text)`` is the first step of every path (training, scoring, the
+draft check and the campaign audit), so it is total: any ``str`` goes in,
+including lone surrogates, control characters and megabyte posts, and a
+``str`` comes out.
+
+What it does, in order:
+
+1. replaces lone surrogates (invalid UTF-16 halves) with U+FFFD and removes
+   control and format characters (keeping newlines and the zero-width joiner
+   inside emoji sequences);
+2. Unicode NFKC, which folds full-width forms (``ＡＢＣ１２３！`` → ``ABC123!``);
+3. lowercases (only cased scripts change);
+4. replaces URLs, e-mails, @mentions, phone numbers, prices and discounts with
+   one-character placeholders (private-use code points, see ``PLACEHOLDERS``);
+5. rewrites Xiaohongshu ``#话题[话题]#`` and Weibo ``#话题#`` hashtags to the
+   plain ``#话题`` form; keeps emoji and bracket emoji such as ``[赞r]``;
+6. collapses runs of spaces to one space and runs of blank lines to one ``\\n``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+__all__ = ["PLACEHOLDERS", "PLACEHOLDER_NAMES", "clean_unicode", "normalize", "readable"]
+
+PLACEHOLDERS: dict[str, str] = {
+    "url": "\ue001",
+    "email": "\ue002",
+    "mention": "\ue003",
+    "phone": "\ue004",
+    "price": "\ue005",
+    "discount": "\ue006",
+}
+PLACEHOLDER_NAMES: dict[str, str] = {v: f"<{k}>" for k, v in PLACEHOLDERS.items()}
+
+# Characters removed before anything else: C0/C1 controls but \n and \t,
+# format characters (bidi marks, zero-width space, BOM) but the ZWJ, and the
+# private-use area we use for placeholders.
+_DROP_RE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u200b\u200c\u200e\u200f"
+    "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\ue000-\uf8ff]"
+)
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+
+_P = PLACEHOLDERS
+_SUBS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"(?:https?://|www\.)[^\s\u3000-\u303f\uff00-\uffef<>\"']+"), f" {_P['url']} "),
+    (re.compile(r"[\w.+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}"), f" {_P['email']} "),
+    (
+        re.compile(r"\b[a-z0-9-]+\.(?:com|cn|net|org|io|co|me|ly|shop|store)(?:/[^\s]*)?\b"),
+        f" {_P['url']} ",
+    ),
+    (re.compile(r"@[^\s@#,，。!?:;、()\[\]【】'\"]{1,30}"), f" {_P['mention']} "),
+    (
+        re.compile(r"(?<!\d)(?:\+?86[- ]?)?1[3-9]\d{9}(?!\d)|(?<![\d.])\d{3,4}-\d{3,4}-\d{4}(?!\d)"),
+        f" {_P['phone']} ",
+    ),
+    (
+        re.compile(
+            r"(?:满\d+减\d+|\d+(?:\.\d+)?\s?折|\d+\s?%\s?off\b|\d+\s?% discount|"
+            r"\bbogo\b|买一送一|第二件半价)"
+        ),
+        f" {_P['discount']} ",
+    ),
+    (
+        re.compile(
+            r"(?:[¥$€£]\s?\d+(?:[.,]\d+)*|\d+(?:\.\d+)?\s?(?:元|块钱|rmb|usd|dollars?|bucks|quid))"
+        ),
+        f" {_P['price']} ",
+    ),
+    # Xiaohongshu topic tags: "#好物分享[话题]#" -> "#好物分享"
+    (re.compile(r"#([^#\s\[\]]{1,40})\[(?:话题|話題)\]#"), r" #\1 "),
+    # Weibo topic tags: "#好物分享#" -> "#好物分享"
+    (re.compile(r"#([^#\s]{1,30})#"), r" #\1 "),
+]
+_SPACES_RE = re.compile(r"[^\S\n]+")
+_NEWLINES_RE = re.compile(r" ?\n[\s]*")
+
+
+def clean_unicode(text: str) -> str:
+    """Make any ``str`` safe to process: no lone surrogates, controls or placeholders."""
+    if _SURROGATE_RE.search(text):
+        text = _SURROGATE_RE.sub("\ufffd", text)
+    return _DROP_RE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def normalize(text: str) -> str:
+    """Return the normalized form of one post (see the module docstring).
+
+    >>> normalize("ＷＯＷ 这个精华¥１９９ 闭眼入！ #好物分享[话题]# @小鹿")
+    'wow 这个精华 \\ue005 闭眼入! #好物分享 \\ue003'
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"normalize() expects a str, got {type(text).__name__}")
+    text = unicodedata.normalize("NFKC", clean_unicode(text)).lower()
+    # NFKC can produce new controls from compatibility forms; drop them again.
+    text = _DROP_RE.sub("", text)
+    for pattern, repl in _SUBS:
+        text = pattern.sub(repl, text)
+    text = _SPACES_RE.sub(" ", text)
+    text = _NEWLINES_RE.sub("\n", text)
+    return text.strip()
+
+
+def readable(fragment: str) -> str:
+    """Replace placeholder characters with readable names such as ``<url>``."""
+    for ch, name in PLACEHOLDER_NAMES.items():
+        if ch in fragment:
+            fragment = fragment.replace(ch, name)
+    return fragment
