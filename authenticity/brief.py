@@ -25,7 +25,9 @@ MAX_BRIEF_CHARS = 200_000
 
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.+?)\s*#*\s*$")
 _BOLD_HEADING = re.compile(r"^\s*(?:\*\*|__)(.+?)(?:\*\*|__)\s*[:：]?\s*$|^\s*【(.+?)】\s*$")
-_KEY = re.compile(r"key message|talking point|selling point|key point|messag|卖点|关键信息|核心信息|重点|传播点|要点", re.I)
+_KEY = re.compile(
+    r"key message|talking point|selling point|key point|messag|卖点|关键信息|核心信息|重点|传播点|要点", re.I
+)
 _MANDATORY = re.compile(r"mandator|required|requirement|must|必带|必须|硬性|强制|规范|要求|话题|hashtag|tag", re.I)
 _SCRIPT = re.compile(r"sample|script|example|template|caption|参考文案|示例|范文|文案|脚本|模板", re.I)
 _HASHTAG = re.compile(r"#[^\s#\[\]*_`,，。:：;；!！?？()（）]{1,40}(?:\[(?:话题|話題)\]#)?")

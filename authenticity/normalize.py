@@ -47,10 +47,13 @@ _SURROGATE_RE = re.compile("[\ud800-\udfff]")
 
 _P = PLACEHOLDERS
 _SUBS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"(?:https?://|www\.)[^\s\u3000-\u303f\uff00-\uffef<>\"']+"), f" {_P['url']} "),
-    (re.compile(r"[\w.+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}"), f" {_P['email']} "),
+    (re.compile(r"(?:https?://|www\.)[^\s\u3000-\u303f\uff00-\uffef<>\"']{1,500}"), f" {_P['url']} "),
     (
-        re.compile(r"\b[a-z0-9-]+\.(?:com|cn|net|org|io|co|me|ly|shop|store)(?:/[^\s]*)?\b"),
+        re.compile(r"(?<![\w.+-])[\w.+-]{1,64}@[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63}){0,4}\.[a-z]{2,12}"),
+        f" {_P['email']} ",
+    ),
+    (
+        re.compile(r"(?<![a-z0-9-])[a-z0-9-]{1,63}\.(?:com|cn|net|org|io|co|me|ly|shop|store)(?:/[^\s]{0,200})?\b"),
         f" {_P['url']} ",
     ),
     (re.compile(r"@[^\s@#,，。!?:;、()\[\]【】'\"]{1,30}"), f" {_P['mention']} "),
@@ -60,14 +63,15 @@ _SUBS: list[tuple[re.Pattern[str], str]] = [
     ),
     (
         re.compile(
-            r"(?:满\d+减\d+|\d+(?:\.\d+)?\s?折|\d+\s?%\s?off\b|\d+\s?% discount|"
+            r"(?:满\d{1,7}减\d{1,7}|(?<![\d.])\d{1,3}(?:\.\d{1,2})?\s?折|"
+            r"(?<!\d)\d{1,3}\s?%\s?off\b|(?<!\d)\d{1,3}\s?% discount|"
             r"\bbogo\b|买一送一|第二件半价)"
         ),
         f" {_P['discount']} ",
     ),
     (
         re.compile(
-            r"(?:[¥$€£]\s?\d+(?:[.,]\d+)*|\d+(?:\.\d+)?\s?(?:元|块钱|rmb|usd|dollars?|bucks|quid))"
+            r"(?:[¥$€£]\s?\d{1,10}(?:[.,]\d{1,3}){0,3}|(?<![\d.])\d{1,10}(?:\.\d{1,2})?\s?(?:元|块钱|rmb|usd|dollars?|bucks|quid))"
         ),
         f" {_P['price']} ",
     ),

@@ -99,7 +99,7 @@ _DISCLOSURE = re.compile(
          "in partnership")
 )
 _UNIT_NUMBER = re.compile(
-    r"\d+(?:\.\d+)?\s?(?:ml|g|kg|mg|cm|mm|m|km|l|%|h|hr|hrs|hours?|mins?|minutes?|days?|weeks?|"
+    r"(?<![\d.])\d{1,8}(?:\.\d{1,3})?\s?(?:ml|g|kg|mg|cm|mm|m|km|l|%|h|hr|hrs|hours?|mins?|minutes?|days?|weeks?|"
     r"months?|years?|nights?|floors?|毫升|克|斤|公斤|厘米|米|公里|小时|分钟|天|周|个月|年|楼|层|岁|次|晚|块)"
 )
 _LIST_LINE = re.compile(r"(?m)^\s*(?:[-•·*>]|\d+[.、)]|[①-⑩]|[\u2600-\u27bf\U0001F300-\U0001FAFF]\ufe0f?)")

@@ -55,3 +55,13 @@ def test_rejects_non_strings() -> None:
 def test_megabyte_post() -> None:
     out = normalize("好" * 1_000_000)
     assert len(out) == 1_000_000
+
+
+@pytest.mark.parametrize("unit", ["好", "a", "1", "a.", "a@", "1.", "1%", "[赞", "-", "#", "@x "])
+def test_no_quadratic_regex_on_long_runs(unit: str) -> None:
+    """Long runs of one pattern once made a regex backtrack quadratically (hours on 1 MB)."""
+    from authenticity.features import prepare
+    from authenticity.signals import signal_values
+
+    d = prepare([unit * (200_000 // len(unit))])[0]
+    assert len(signal_values(d.text, d.tokens)) > 0
