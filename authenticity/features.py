@@ -69,30 +69,33 @@ def char_ngram_keys(
     sep = cp == 0
     cp64 = cp.astype(np.uint64) + np.uint64(1)
     doc_start = np.flatnonzero(np.concatenate(([True], sep[:-1])))
-    docid = np.cumsum(sep) - sep
+    docid = (np.cumsum(sep) - sep).astype(np.int64)
     docs_out, buckets_out, starts_out, ns_out = [], [], [], []
     length = len(cp)
-    for n in range(n_min, n_max + 1):
+    pow2 = buckets & (buckets - 1) == 0
+    h = np.zeros(length, dtype=np.uint64)
+    bad = np.zeros(length, dtype=bool)
+    for n in range(1, n_max + 1):
         m = length - n + 1
         if m <= 0:
+            break
+        # extend every (n-1)-gram starting at i by the character at i + n - 1
+        h = h[:m] * _P + cp64[n - 1 :]
+        bad = bad[:m] | sep[n - 1 :]
+        if n < n_min:
             continue
-        h = np.zeros(m, dtype=np.uint64)
-        bad = np.zeros(m, dtype=bool)
-        for k in range(n):
-            h = h * _P + cp64[k : k + m]
-            bad |= sep[k : k + m]
-        if n == 1:
-            for s in _SPACE:
-                bad |= cp[:m] == s
-        h ^= np.uint64((n * int(_M2)) & 0xFFFFFFFFFFFFFFFF)
-        h ^= h >> np.uint64(31)
-        h *= _M1
-        h ^= h >> np.uint64(29)
+        g = h ^ np.uint64((n * int(_M2)) & 0xFFFFFFFFFFFFFFFF)
+        g ^= g >> np.uint64(31)
+        g *= _M1
+        g ^= g >> np.uint64(29)
         keep = ~bad
-        docs_out.append(docid[:m][keep])
-        buckets_out.append((h[keep] % np.uint64(buckets)).astype(np.int64))
+        if n == 1:
+            keep &= (cp[:m] != 32) & (cp[:m] != 10)
+        idx = np.flatnonzero(keep)
+        docs_out.append(docid[idx])
+        gk = g[idx]
+        buckets_out.append((gk & np.uint64(buckets - 1) if pow2 else gk % np.uint64(buckets)).astype(np.int64))
         if positions:
-            idx = np.flatnonzero(keep)
             starts_out.append(idx - doc_start[docid[idx]])
             ns_out.append(np.full(len(idx), n, dtype=np.int64))
     if not docs_out:
@@ -106,16 +109,10 @@ def char_ngram_keys(
 
 
 def _counts_csr(rows: np.ndarray, cols: np.ndarray, n_rows: int, n_cols: int) -> sp.csr_matrix:
-    """Count (row, col) pairs into a CSR matrix with sorted indices."""
-    if len(rows) == 0:
-        return sp.csr_matrix((n_rows, n_cols), dtype=np.float64)
-    keys = rows * np.int64(n_cols) + cols
-    uniq, counts = np.unique(keys, return_counts=True)
-    r = uniq // n_cols
-    c = uniq % n_cols
-    indptr = np.zeros(n_rows + 1, dtype=np.int64)
-    np.cumsum(np.bincount(r, minlength=n_rows), out=indptr[1:])
-    return sp.csr_matrix((counts.astype(np.float64), c, indptr), shape=(n_rows, n_cols))
+    """Count (row, col) pairs into a CSR matrix with sorted indices and summed duplicates."""
+    x = sp.csr_matrix((np.ones(len(rows), dtype=np.float64), (rows, cols)), shape=(n_rows, n_cols))
+    x.sum_duplicates()
+    return x
 
 
 def _tfidf(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
@@ -257,6 +254,10 @@ class Featurizer:
 
     def transform(self, docs: Sequence[Doc]) -> sp.csr_matrix:
         """The feature matrix of ``docs``, shape ``(len(docs), n_features)``."""
+        return sp.hstack(self.blocks(docs), format="csr")
+
+    def blocks(self, docs: Sequence[Doc]) -> tuple[sp.csr_matrix, sp.csr_matrix, np.ndarray]:
+        """The three feature blocks (char n-grams, word n-grams, signals) without stacking them."""
         self._check()
         cfg = self.config
         n = len(docs)
@@ -269,5 +270,4 @@ class Featurizer:
             xc.data *= cfg.char_weight
         if cfg.word_weight != 1.0:
             xw.data *= cfg.word_weight
-        xs = sp.csr_matrix(self.signal_block(docs))
-        return sp.hstack([xc, xw, xs], format="csr")
+        return xc, xw, self.signal_block(docs)

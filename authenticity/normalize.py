@@ -80,6 +80,18 @@ _SUBS: list[tuple[re.Pattern[str], str]] = [
     # Weibo topic tags: "#好物分享#" -> "#好物分享"
     (re.compile(r"#([^#\s]{1,30})#"), r" #\1 "),
 ]
+# Cheap tests that must pass before a substitution is tried (most posts have no URL, phone, price …).
+_GATES: list[re.Pattern[str] | None] = [
+    re.compile(r"http|www\."),
+    re.compile("@"),
+    re.compile(r"\.(?:com|cn|net|org|io|co|me|ly|shop|store)"),
+    re.compile("@"),
+    re.compile(r"\d{7}"),
+    re.compile(r"折|%|满|bogo|买一送一|第二件"),
+    re.compile(r"[¥$€£元]|块钱|rmb|usd|dollar|bucks|quid"),
+    re.compile("#"),
+    re.compile("#"),
+]
 _SPACES_RE = re.compile(r"[^\S\n]+")
 _NEWLINES_RE = re.compile(r" ?\n[\s]*")
 
@@ -102,8 +114,9 @@ def normalize(text: str) -> str:
     text = unicodedata.normalize("NFKC", clean_unicode(text)).lower()
     # NFKC can produce new controls from compatibility forms; drop them again.
     text = _DROP_RE.sub("", text)
-    for pattern, repl in _SUBS:
-        text = pattern.sub(repl, text)
+    for (pattern, repl), gate in zip(_SUBS, _GATES, strict=True):
+        if gate is None or gate.search(text):
+            text = pattern.sub(repl, text)
     text = _SPACES_RE.sub(" ", text)
     text = _NEWLINES_RE.sub("\n", text)
     return text.strip()

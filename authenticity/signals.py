@@ -24,15 +24,43 @@ from .normalize import PLACEHOLDERS
 __all__ = ["SIGNALS", "SIGNAL_NAMES", "Signal", "docs", "signal_matrix", "signal_values"]
 
 
+def _trie(words: list[str]) -> str:
+    """A regex matching exactly ``words``, built as a trie so each position tries one branch."""
+    tree: dict = {}
+    for w in words:
+        node = tree
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        ends = "" in node
+        branches = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if ends:
+            return f"(?:{body})?"
+        return body
+
+    return emit(tree)
+
+
 def _alt(*words: str) -> str:
-    """An alternation, longest first; Latin words only match as whole words."""
+    """An alternation of literal words, as a trie; Latin words only match as whole words."""
+    latin = [w for w in words if re.fullmatch(r"[a-z0-9][a-z0-9' /-]*", w)]
+    other = [w for w in words if w not in latin]
     parts = []
-    for w in sorted(words, key=len, reverse=True):
-        e = re.escape(w)
-        if re.fullmatch(r"[a-z0-9][a-z0-9' /-]*", w):
-            e = rf"\b{e}" + (r"\b" if w[-1].isalnum() else "")
-        parts.append(e)
-    return "|".join(parts)
+    if other:
+        parts.append(_trie(other))
+    if latin:
+        alnum_end = [w for w in latin if w[-1].isalnum()]
+        other_end = [w for w in latin if not w[-1].isalnum()]
+        if alnum_end:
+            parts.append(r"\b" + _trie(alnum_end) + r"\b")
+        if other_end:
+            parts.append(r"\b" + _trie(other_end))
+    return "|".join(f"(?:{p})" for p in parts)
 
 
 _FIRST_PERSON = re.compile(r"我|本人|俺|咱|\b(?:i|me|my|mine|myself|i'm|i've|i'd|i'll|im)\b")
