@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 
 import pandas as pd
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 COLUMNS = ["id", "text", "label", "lang", "category", "platform", "hard_case"]
 
 
@@ -30,14 +32,22 @@ def main() -> None:
     df = pd.DataFrame(rows)[COLUMNS]
     df["text"] = df["text"].str.strip()
     dup_id = df["id"].duplicated()
+    if dup_id.any():
+        raise SystemExit(f"duplicate ids: {df.id[dup_id].tolist()[:5]}")
     dup_text = df["text"].duplicated()
-    if dup_id.any() or dup_text.any():
-        raise SystemExit(f"duplicates: ids {df.id[dup_id].tolist()[:5]}, texts {df.text[dup_text].tolist()[:3]}")
+    if dup_text.any():
+        print(f"dropping {int(dup_text.sum())} posts whose text repeats an earlier part's: "
+              f"{df.id[dup_text].tolist()[:10]}", file=sys.stderr)
+        df = df[~dup_text]
     df = df.sort_values("id", kind="stable")
     tmp = Path(args.output).with_suffix(".tmp")
     df.to_csv(tmp, index=False, lineterminator="\n")
     tmp.replace(args.output)
     print(f"{len(df)} posts -> {args.output}")
+    from corpus_stats import tables
+
+    card = Path(__file__).with_name("data_card_head.md").read_text("utf-8") + tables(df) + "\n"
+    (Path(args.output).parent / "README.md").write_text(card, "utf-8")
     print(df.groupby(["lang", "label"]).size().unstack())
 
 
