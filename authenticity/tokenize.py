@@ -3,7 +3,8 @@
 Chinese runs are segmented by jieba's algorithm (precise mode with HMM, plus
 the user dictionary in ``lexicons/userdict.txt``); Latin and other alphabetic
 runs by a regular expression; hashtags, Xiaohongshu bracket emoji (``[赞r]``),
-emoji, placeholders and ``!``/``?`` are single tokens.
+emoji, placeholders and punctuation marks (``! ? . , ; : 。 、``: writing
+habits are signal) are single tokens.
 
 The segmenter is a private instance, loaded lazily on first use and quiet (no
 log lines on stderr). By default it is ``rjieba`` (a binding of jieba-rs: the
@@ -34,7 +35,7 @@ _TOKEN_RE = re.compile(
     |(?P<bemoji>\[[^\[\]\s]{{1,8}}r\])
     |(?P<cjk>[{_CJK}]+)
     |(?P<word>[^\W_{_CJK}]+(?:['’][^\W_{_CJK}]+)*)
-    |(?P<punct>[!?])
+    |(?P<punct>[!?.,;:。、])
     |(?P<emoji>[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\u2190-\u21FF]\ufe0f?)
     """,
     re.VERBOSE,

@@ -22,7 +22,7 @@ def test_mixed_post_tokens() -> None:
 
 
 def test_latin_words_keep_apostrophes() -> None:
-    assert tokenize("i've used it, don't buy") == ["i've", "used", "it", "don't", "buy"]
+    assert tokenize("i've used it, don't buy.") == ["i've", "used", "it", ",", "don't", "buy", "."]
 
 
 def test_traditional_chinese_segments() -> None:
