@@ -477,7 +477,7 @@ def test_cli_json(files: dict[str, Path], small_model_path: Path, capsys: pytest
     ("genuine", ["--fail-on", "any"], 0),
     ("genuine", [], 0),
     ("law", ["--fail-on", "absolute-terms"], 1),
-    ("law", ["--fail-on", "undisclosed"], 0),
+    ("genuine", ["--fail-on", "undisclosed"], 0),
     ("code", ["--fail-on", "undisclosed"], 1),
     ("en", ["--fail-on", "scripted"], 1),
     ("en", ["--fail-on", "copied"], 0),  # no brief: nothing can be copied
