@@ -77,6 +77,21 @@ def near_duplicate_groups(texts: list[str], threshold: float = 0.5) -> np.ndarra
     return np.array([find(i) for i in range(len(texts))])
 
 
+def card_only(args: argparse.Namespace) -> None:
+    out = ROOT / "training" / "metrics.json"
+    res = json.loads(out.read_text("utf-8"))
+    if args.external:
+        sys.path.insert(0, str(ROOT / "training"))
+        from evaluate_external import evaluate
+
+        res["external"] = evaluate(args.output, ROOT.parent / "shared" / "corpora", None)
+        out.write_text(json.dumps(res, indent=1, ensure_ascii=False) + "\n", "utf-8")
+    df = pd.read_csv(args.data, dtype=str, keep_default_na=False)
+    from model_card import render
+
+    (ROOT / "models" / "MODEL_CARD.md").write_text(render(res, df[training_rows(df)]), "utf-8")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", default=str(ROOT / "data" / "posts.csv"))
@@ -84,7 +99,13 @@ def main() -> None:
     ap.add_argument("--cv", type=int, default=5)
     ap.add_argument("--external", action="store_true", help="also evaluate on ../shared/corpora")
     ap.add_argument("--card", action="store_true", help="render models/MODEL_CARD.md")
+    ap.add_argument("--card-only", action="store_true",
+                    help="do not retrain: reuse training/metrics.json and the model file (with --external, "
+                    "re-measure the external figures), then render the card")
     args = ap.parse_args()
+    if args.card_only:
+        card_only(args)
+        return
     t0 = time.time()
     df = pd.read_csv(args.data, dtype=str, keep_default_na=False)
     n_all = len(df)
@@ -121,6 +142,7 @@ def main() -> None:
     out.write_text(json.dumps(res, indent=1, ensure_ascii=False) + "\n", "utf-8")
     print(json.dumps({k: res[k] for k in ("n", "cv", "C", "signal_weight")}, indent=1))
     if args.card:
+        sys.path.insert(0, str(ROOT / "training"))
         from model_card import render
 
         (ROOT / "models" / "MODEL_CARD.md").write_text(render(res, df), "utf-8")

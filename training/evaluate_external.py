@@ -47,7 +47,9 @@ def evaluate(model_path: str | None, corpora: Path, sample: int | None, seed: in
         y = parse_labels(df.label)
         p = model.predict_proba(df.text.tolist())
         out["op_spam_positive"] = {"n": len(df), "roc_auc": _auc(y, p),
-                                   "accuracy": float(((p >= 0.5) == y).mean())}
+                                   "accuracy": float(((p >= 0.5) == y).mean()),
+                                   "flagged_truthful": float((p[y == 0] >= 0.5).mean()),
+                                   "flagged_deceptive": float((p[y == 1] >= 0.5).mean())}
     df = load("zhihu16k", "zhihu16k_train_val.csv")
     if df is not None:
         df = df[df.split == "val"].reset_index(drop=True)
@@ -66,8 +68,12 @@ def evaluate(model_path: str | None, corpora: Path, sample: int | None, seed: in
         df = df[df.text.str.strip() != ""]
         p = model.predict_proba(df.text.tolist())
         flagged = p >= 0.5
+        q = pd.qcut(df.text.str.len(), 4, labels=False, duplicates="drop").to_numpy()
         out["online_shopping_10_cats"] = {
             "n": len(df), "flagged_share": float(flagged.mean()),
+            "flagged_by_length_quartile": [float(flagged[q == i].mean()) for i in range(4)],
+            "flagged_by_sentiment": {s: float(flagged[(df.original_label_meaning == s).to_numpy()].mean())
+                                     for s in sorted(df.original_label_meaning.unique())},
             "by_category": {c: float(flagged[(df.category == c).to_numpy()].mean())
                             for c in sorted(df.category.unique())},
         }

@@ -83,6 +83,34 @@ def render(res: dict, df: pd.DataFrame) -> str:
             lines.append(f"- **webis_native_ads** (machine-written answers with/without an inserted ad, n={e['n']:,}): "
                          f"ROC-AUC {_f(e['roc_auc'])}; flags {_f(e['flagged_ads'], 2)} of ad answers and "
                          f"{_f(e['flagged_plain'], 2)} of plain ones (machine-written prose reads scripted to it).")
+    os_ = ext.get("online_shopping_10_cats", {})
+    op = ext.get("op_spam_positive", {})
+    if os_ or op:
+        lines += ["", "### Where it falls short, and why", ""]
+    if os_:
+        q = " / ".join(f"{v * 100:.1f}%" for v in os_.get("flagged_by_length_quartile", []))
+        sent = ", ".join(f"{k} {v * 100:.1f}%" for k, v in os_.get("flagged_by_sentiment", {}).items())
+        lines += [
+            f"- **False positives on real e-commerce reviews ({_f(os_['flagged_share'] * 100, 1)}%, target ≤ 10%).** "
+            f"By length quartile (shortest first): {q}; by the review's sentiment: {sent}. The shortest reviews carry "
+            "the least evidence, so a single cue decides them. The explanations of flagged reviews show what the "
+            "model over-learned from the corpus: exclamation marks and commas as tokens, words such as 非常, 都, "
+            "京东 (which the corpus's soft ads name often), and the *absence* of first-person words and of caveats, "
+            "which the style signals count against a post (the signals are centred on the corpus mean, so a terse "
+            "review with no 我 and no 但是 is pushed toward scripted). Phones and dairy are the worst categories: "
+            "real buyers there repeat specifications and brand names the way ad copy does.",
+        ]
+    if op:
+        lines += [
+            f"- **Written-to-order hotel reviews (ROC-AUC {_f(op['roc_auc'])}, target 0.75).** It flags "
+            f"{_f(op.get('flagged_deceptive', float('nan')) * 100, 0)}% of the fakes but also "
+            f"{_f(op.get('flagged_truthful', float('nan')) * 100, 0)}% of the truthful reviews. The corpus's "
+            "written-to-order hotel reviews lean on a narrow set of phrases (\"highly recommend\", \"would "
+            "definitely stay\", \"excellent\", \"comfortable\") that real happy guests use as well; the "
+            "truthful reviews it flags are exactly the enthusiastic ones. A detector trained on other fake "
+            "reviews gets about 0.70 here in the literature; training on this corpus itself reaches 0.96 "
+            "(see the README), so the gap is one of genre coverage, not of the method.",
+        ]
     sw = res.get("signal_weights", {})
     lines += ["", "## Style signals and their weights", "",
               "Weight per standard deviation of the signal, in calibrated log-odds (positive: toward scripted).", "",
