@@ -76,6 +76,13 @@ Verdict
     a cut-off on its own, so a retrained model does not change these
     verdicts. The reused share is 0 % for loose campaigns, 17–33 % for
     ``watch`` and 65–78 % for ``over-controlled`` ones.
+
+Limits
+    A campaign has at most :data:`MAX_POSTS` rows and its brief at most
+    :data:`~authenticity.brief.MAX_BRIEF_CHARS` characters (both refused with
+    an :class:`~authenticity.errors.InputError` beyond); a post over
+    :data:`~authenticity.scoring.MAX_CHARS` characters gets status
+    ``too_long`` and is left out of the signals.
 """
 
 from __future__ import annotations
@@ -85,14 +92,14 @@ import math
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from .brief import _KEY, _MANDATORY, _SCRIPT, Brief, parse_brief
+from .brief import _KEY, _MANDATORY, _SCRIPT, MAX_BRIEF_CHARS, Brief, parse_brief
 from .dedup import DUP_THRESHOLD, near_duplicates, similarity_matrix
 from .errors import InputError
 from .io import find_column
@@ -105,6 +112,7 @@ __all__ = [
     "COMPONENTS",
     "CREATOR_COLUMN_NAMES",
     "ID_COLUMN_NAMES",
+    "MAX_POSTS",
     "OVER_AT",
     "VERDICTS",
     "WATCH_AT",
@@ -150,6 +158,8 @@ MAJORITY_REUSE = 0.5
 VERDICTS = ("ok", "watch", "over-controlled")
 #: campaigns up to this many posts keep the full similarity matrix (for the report's heatmap)
 SIMILARITY_MAX = 80
+#: rows of one campaign audited at most (20,000 posts take about half a minute and 2 GB)
+MAX_POSTS = 20_000
 
 #: (name, weight, saturation, what it measures)
 COMPONENTS: tuple[tuple[str, float, float, str], ...] = (
@@ -714,6 +724,12 @@ class _P:
     copy_runs: list[tuple[int, int]] = field(default_factory=list)
 
 
+def _check_campaign_size(n: int) -> None:
+    if n > MAX_POSTS:
+        raise InputError(f"{n:,} posts in one campaign; at most {MAX_POSTS:,} are audited: audit one campaign "
+                         "(one brief) at a time")
+
+
 def _rows(posts: Any, text_col: str | None, creator_col: str | None,
           id_col: str | None) -> tuple[list[_P], dict[str, str | None], pd.DataFrame | None]:
     cols: dict[str, str | None] = {"text": None, "creator": None, "id": None}
@@ -721,6 +737,7 @@ def _rows(posts: Any, text_col: str | None, creator_col: str | None,
         df = posts.reset_index(drop=True)
         if len(df) == 0:
             raise InputError("the posts table has no rows; give at least one post")
+        _check_campaign_size(len(df))
         tcol = find_column(df, text_col, source="the posts table")
         ccol = None
         if creator_col is not None:
@@ -747,12 +764,16 @@ def _rows(posts: Any, text_col: str | None, creator_col: str | None,
     else:
         if isinstance(posts, (str, bytes)):
             raise InputError("posts must be a list of texts or a DataFrame, got one string; wrap it: [text]")
+        if isinstance(posts, Mapping):
+            raise InputError("posts must be a list of texts or a DataFrame, got a mapping; pass its values or "
+                             "pd.DataFrame(...)")
         try:
             texts = list(posts)
         except TypeError:
             raise InputError(f"posts must be a list of texts or a DataFrame, got {type(posts).__name__}") from None
         if not texts:
             raise InputError("no posts given; give at least one post")
+        _check_campaign_size(len(texts))
         if creator_col is not None or text_col is not None:
             raise InputError("text_col and creator_col apply to a DataFrame; posts is a list of texts")
         df = None
@@ -799,14 +820,16 @@ def audit_campaign(posts: pd.DataFrame | Sequence[str], brief: str | Brief, *, t
     """
     from .persist import resolve_model
 
-    mdl = model if model is not None and hasattr(model, "predict_proba") else resolve_model(model)
     if isinstance(brief, Brief):
         b = brief
     elif isinstance(brief, str):
+        if len(brief) > MAX_BRIEF_CHARS:
+            raise InputError(f"the brief is too long: {len(brief):,} characters (limit {MAX_BRIEF_CHARS:,})")
         b = parse_brief(brief)
     else:
         raise InputError(f"brief must be the brief's text or a Brief, got {type(brief).__name__}")
     rows, cols, df = _rows(posts, text_col, creator_col, id_col)
+    mdl = model if model is not None and hasattr(model, "predict_proba") else resolve_model(model)
 
     terms = expected_terms(b)
     exp = [compact(t).chars for t, kind in terms if kind != "mention"]

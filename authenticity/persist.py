@@ -41,6 +41,7 @@ MODEL_SUFFIX = ".authm"
 _MEMBERS = ("manifest.json", "arrays.npz", "vocab.json")
 _MAX_MANIFEST = 1 << 20
 _MAX_MEMBER = 1 << 30
+_MAX_BUCKETS = 1 << 24
 _ARRAYS = {
     "char_idf": "char",
     "word_idf": "words",
@@ -115,6 +116,9 @@ def save_model(model: Model, path: str | os.PathLike[str]) -> Path:
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise OutputError(f"cannot write model file {path}: {exc.strerror or exc}") from None
+    except BaseException:  # interrupted: leave nothing behind
+        tmp.unlink(missing_ok=True)
+        raise
     return path
 
 
@@ -168,7 +172,7 @@ def _manifest(z: zipfile.ZipFile, path: Path) -> dict[str, Any]:
     raw = _read(z, "manifest.json", path, _MAX_MANIFEST)
     try:
         man = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         raise ModelFormatError(f"{path} is damaged: its manifest is not valid JSON") from None
     if not isinstance(man, dict) or man.get("magic") != MAGIC:
         raise ModelFormatError(f"{path} is not an authenticity model file (wrong magic)")
@@ -185,6 +189,25 @@ def _manifest(z: zipfile.ZipFile, path: Path) -> dict[str, Any]:
     return man
 
 
+def _check_array_headers(blob: bytes, path: Path, shapes: dict[str, tuple[int, ...]]) -> None:
+    """Check every array's declared shape and type before any array is read (and memory allocated for it)."""
+    from numpy.lib import format as npformat
+
+    with zipfile.ZipFile(io.BytesIO(blob)) as z:
+        names = sorted(z.namelist())
+        if names != sorted(f"{k}.npy" for k in shapes):
+            raise ModelFormatError(f"{path} is damaged: unexpected arrays ({', '.join(names[:6])})")
+        for name, shape in shapes.items():
+            with z.open(f"{name}.npy") as fh:
+                version = npformat.read_magic(fh)
+                if version == (1, 0):
+                    declared, _, dtype = npformat.read_array_header_1_0(fh)
+                else:
+                    declared, _, dtype = npformat.read_array_header_2_0(fh)
+            if tuple(declared) != shape or dtype.kind != "f" or dtype.itemsize > 8:
+                raise ModelFormatError(f"{path} is damaged: array {name} has the wrong shape or values")
+
+
 def load_model(path: str | os.PathLike[str]) -> Model:
     """Load a model file, verifying its integrity; never executes code from it."""
     path = Path(path)
@@ -198,11 +221,11 @@ def load_model(path: str | os.PathLike[str]) -> Model:
                 raise ModelFormatError(f"{path} failed its integrity check ({name} was modified)")
             blobs[name] = data
     try:
-        with np.load(io.BytesIO(blobs["arrays.npz"]), allow_pickle=False) as npz:
-            arrays = {k: np.asarray(npz[k]) for k in _ARRAYS}
         vocab = json.loads(blobs["vocab.json"].decode("utf-8"))
         cfg = FeatureConfig(**man["config"])
         cfg.validate()
+        if cfg.char_buckets > _MAX_BUCKETS:
+            raise ModelFormatError(f"{path} is damaged: {cfg.char_buckets} character buckets (at most {_MAX_BUCKETS})")
         if list(man["signals"]) != list(SIGNAL_NAMES):
             raise ModelFormatError(
                 f"{path} uses style signals this version does not compute; retrain it with this version"
@@ -210,6 +233,13 @@ def load_model(path: str | os.PathLike[str]) -> Model:
         if not isinstance(vocab, list) or not all(isinstance(w, str) for w in vocab):
             raise ModelFormatError(f"{path} is damaged: vocabulary is not a list of strings")
         fz = Featurizer(cfg)
+        n_features = cfg.char_buckets + len(vocab) + len(SIGNAL_NAMES)
+        _check_array_headers(blobs["arrays.npz"], path, {
+            "char_idf": (cfg.char_buckets,), "word_idf": (len(vocab),), "coef": (n_features,),
+            "signal_mean": (len(SIGNAL_NAMES),), "signal_scale": (len(SIGNAL_NAMES),),
+        })
+        with np.load(io.BytesIO(blobs["arrays.npz"]), allow_pickle=False) as npz:
+            arrays = {k: np.asarray(npz[k]) for k in _ARRAYS}
         fz.vocab_ = {w: i for i, w in enumerate(vocab)}
         fz.char_idf_ = arrays["char_idf"].astype(np.float64)
         fz.word_idf_ = arrays["word_idf"].astype(np.float64)
@@ -241,7 +271,11 @@ def load_model(path: str | os.PathLike[str]) -> Model:
         )
     except ModelFormatError:
         raise
-    except (KeyError, TypeError, ValueError, AttributeError, OSError) as exc:
+    except RecursionError:
+        raise ModelFormatError(f"{path} is damaged: its vocabulary is not a list of strings") from None
+    except MemoryError:
+        raise ModelFormatError(f"{path} is damaged: its arrays are too large to load") from None
+    except (KeyError, TypeError, ValueError, AttributeError, OSError, zipfile.BadZipFile) as exc:
         raise ModelFormatError(f"{path} is damaged or incompatible ({type(exc).__name__}: {exc})") from None
     model.meta["manifest"] = {k: man[k] for k in ("format_version", "versions", "segmenter") if k in man}
     model.meta["path"] = str(path)

@@ -463,4 +463,7 @@ def write_html(report: AuditReport, path: str | os.PathLike[str], *, source: str
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise OutputError(f"cannot write {p}: {exc.strerror or exc}") from None
+    except BaseException:  # interrupted: leave nothing behind
+        tmp.unlink(missing_ok=True)
+        raise
     return p

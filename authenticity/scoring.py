@@ -5,7 +5,8 @@ multi-process file scorer and the Dask engine all call it, so they give
 identical results. :func:`score_file` streams a file of any size through it
 in chunks on all cores, with bounded memory, and writes atomically.
 
-Row statuses: ``ok``; ``empty`` (missing, blank); ``not_text`` (a number,
+Row statuses: ``ok``; ``empty`` (missing, blank, or a spreadsheet's
+missing-value marker such as ``NaN``, ``null``, ``#N/A``); ``not_text`` (a number,
 date, boolean or other non-string value, or a string with no letters or
 emoji, such as ``12345``); ``too_long`` (over :data:`MAX_CHARS` characters).
 Rows that are not ``ok`` keep their columns and get no score.
@@ -34,6 +35,7 @@ from .tokenize import detect_lang
 
 __all__ = [
     "MAX_CHARS",
+    "NA_STRINGS",
     "OUTPUT_COLUMNS",
     "row_status",
     "output_name",
@@ -45,20 +47,23 @@ __all__ = [
 ]
 
 MAX_CHARS = 100_000
+#: how spreadsheets and data tools write a missing value; a cell holding only one of these is ``empty``
+NA_STRINGS = frozenset({"nan", "-nan", "null", "none", "nil", "na", "n/a", "#n/a", "<na>", "nat", "#value!",
+                        "#ref!", "#div/0!", "#name?", "#null!", "#num!"})
 OUTPUT_COLUMNS = ("p_scripted", "label", "lang", "status")
 _BATCH = 2_000
 
 
 def row_status(value: object) -> str:
     """Why a value cannot be scored, or ``"ok"``."""
-    if value is None:
+    if value is None or value is pd.NA or value is pd.NaT:
         return "empty"
     if isinstance(value, float) and math.isnan(value):
         return "empty"
     if not isinstance(value, str):
         return "not_text"
     s = value.strip()
-    if not s:
+    if not s or (len(s) <= 7 and s.lower() in NA_STRINGS):
         return "empty"
     if len(value) > MAX_CHARS:
         return "too_long"
@@ -218,6 +223,8 @@ def _batches(chunks: Iterator[pd.DataFrame], text_col_of: Callable[[pd.DataFrame
              batch: int) -> Iterator[tuple[pd.DataFrame, str, int, int]]:
     for chunk in chunks:
         col = text_col_of(chunk)
+        if len(chunk) == 0:  # a header without rows: the output gets the header and the output columns
+            yield chunk, col, 0, 0
         for start in range(0, len(chunk), batch):
             yield chunk, col, start, min(start + batch, len(chunk))
 
@@ -297,6 +304,8 @@ def score_file(
                         fut.cancel()
                     ex.shutdown(wait=False, cancel_futures=True)
                     raise
+        if not names:
+            raise InputError(f"{path} has no rows and no columns")
     summary.seconds = time.perf_counter() - t0
     summary.scored = summary.statuses.get("ok", 0)  # type: ignore[union-attr]
     bar.update(summary.rows, final=True)

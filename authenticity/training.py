@@ -14,9 +14,14 @@ from .features import FeatureConfig
 from .labels import parse_labels
 from .model import Model, metrics, train
 from .normalize import normalize
+from .scoring import row_status
 from .tokenize import detect_lang
 
-__all__ = ["LABEL_COLUMN_NAMES", "data_hash", "evaluate_table", "train_table", "usable_texts"]
+__all__ = ["LABEL_COLUMN_NAMES", "MAX_ROWS", "data_hash", "evaluate_table", "train_table", "usable_texts"]
+
+#: rows of labeled data ``train`` and ``evaluate`` read at most: training holds every row's features in memory
+#: (about 50 KB a post; 100,000 posts take about 5 GB and a quarter of an hour on one core)
+MAX_ROWS = 100_000
 
 LABEL_COLUMN_NAMES = ("label", "labels", "class", "is_ad", "is_scripted", "scripted", "y", "target", "标签",
                       "类别", "是否广告")
@@ -34,16 +39,28 @@ def data_hash(texts: Sequence[str], y: Sequence[int]) -> str:
 
 
 def usable_texts(values: pd.Series) -> tuple[list[str], np.ndarray]:
-    """The texts of a column and a mask of the rows that hold real text."""
+    """The texts of a column and a mask of the rows that hold real text.
+
+    A row is used when :func:`~authenticity.scoring.row_status` calls it
+    ``ok``, as scoring does: empty cells, missing-value markers (``NaN``,
+    ``#N/A``), non-text values and posts over ``MAX_CHARS`` are skipped.
+    """
     texts = []
     ok = np.zeros(len(values), dtype=bool)
     for i, v in enumerate(values.tolist()):
-        if isinstance(v, str) and v.strip():
+        if row_status(v) == "ok":
             texts.append(v)
             ok[i] = True
         else:
             texts.append("")
     return texts, ok
+
+
+def _check_size(df: pd.DataFrame, what: str) -> None:
+    if len(df) == 0:
+        raise InputError(f"the {what} data has no rows")
+    if len(df) > MAX_ROWS:
+        raise InputError(f"the {what} data has {len(df):,} rows; at most {MAX_ROWS:,} are read: use a random sample")
 
 
 def _labeled(df: pd.DataFrame, text_col: str, label_col: str) -> tuple[list[str], np.ndarray, np.ndarray]:
@@ -68,8 +85,7 @@ def train_table(
     progress: Callable[[str], None] | None = None,
 ) -> tuple[Model, dict[str, Any]]:
     """Train on a labeled table; rows with empty text or no label are skipped and counted."""
-    if len(df) == 0:
-        raise InputError("the training data has no rows")
+    _check_size(df, "training")
     texts, y, keep = _labeled(df, text_col, label_col)
     groups = None
     if group_col is not None:
@@ -88,8 +104,7 @@ def train_table(
 
 def evaluate_table(model: Model, df: pd.DataFrame, *, text_col: str, label_col: str) -> dict[str, Any]:
     """Metrics of ``model`` on a labeled table, overall and per language."""
-    if len(df) == 0:
-        raise InputError("the evaluation data has no rows")
+    _check_size(df, "evaluation")
     texts, y, keep = _labeled(df, text_col, label_col)
     if len(texts) == 0:
         raise InputError("no row has both text and a label")

@@ -89,7 +89,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(devnull, sys.stdout.fileno())
         return ExitStatus.OK
     except MemoryError:
-        print(f"authenticity {args.verb}: error: out of memory; use a smaller --chunk-size", file=sys.stderr)
+        hint = "use a smaller --chunk-size" if args.verb == "score" else "give it less data"
+        print(f"authenticity {args.verb}: error: out of memory; {hint}", file=sys.stderr)
         return ExitStatus.USAGE
     finally:
         if previous is not None:

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from ..errors import InputError, OutputError
+from ..errors import InputError
 from .common import add_input_options, add_model_option, note, print_json
 
 FAIL_ON = {"over-controlled": ("over-controlled",), "watch": ("watch", "over-controlled")}
@@ -45,23 +45,16 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _check_report_path(out: str, inputs: list[str], force: bool) -> Path:
+    from ..io import check_output
+
     p = Path(out)
     if p.suffix.lower() not in REPORT_SUFFIXES:
         raise InputError(f"the report is HTML: give -o a name ending in .html (got '{p.name}')")
-    for i in inputs:
-        if p.exists() and Path(i).exists() and os.path.samefile(p, i):
-            raise OutputError(f"refusing to overwrite the input file {i}; choose another report path")
-    if p.is_dir():
-        raise OutputError(f"{p} is a directory; give a report file name such as report.html")
-    if not p.parent.exists():
-        raise OutputError(f"output directory {p.parent} does not exist; create it first")
-    if p.exists() and not force:
-        raise OutputError(f"{p} already exists; pass --force to overwrite it")
-    return p
+    return check_output(p, inputs, force=force, table=False)
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..audit import audit_campaign
+    from ..audit import MAX_POSTS, audit_campaign
     from ..brief import MAX_BRIEF_CHARS
     from ..io import read_table, read_text_file
     from ..persist import resolve_model
@@ -69,9 +62,10 @@ def run(args: argparse.Namespace) -> int:
     out = _check_report_path(args.output, [args.posts, args.brief], args.force) if args.output else None
     if str(args.posts) == "-" and str(args.brief) == "-":
         raise InputError("POSTS and --brief cannot both be standard input; give at least one as a file")
-    brief = read_text_file(args.brief, what="brief", max_chars=MAX_BRIEF_CHARS)
+    brief = read_text_file(args.brief, what="brief", max_chars=MAX_BRIEF_CHARS, encoding=args.encoding)
     model = resolve_model(args.model)
-    df = read_table(args.posts, encoding=args.encoding, sheet=args.sheet)
+    df = read_table(args.posts, encoding=args.encoding, sheet=args.sheet, skip_bad_lines=args.skip_bad_lines,
+                    max_rows=MAX_POSTS, limit_hint="audit one campaign at a time")
     if len(df) == 0:
         raise InputError(f"{args.posts} has a header but no rows")
     report = audit_campaign(df, brief, text_col=args.text_col, creator_col=args.creator_col, model=model,

@@ -16,9 +16,12 @@ def add_input_options(p: argparse.ArgumentParser, *, text_col: bool = True) -> N
     if text_col:
         p.add_argument("--text-col", metavar="C", help="the text column (default: auto-detected: text, "
                        "content, 正文, 内容, note …)")
-    p.add_argument("--encoding", metavar="E", help="input text encoding (default: detected: UTF-8, "
-                   "UTF-16, GB18030/GBK)")
-    p.add_argument("--sheet", metavar="NAME", help="Excel sheet to read (default: the first)")
+    p.add_argument("--encoding", metavar="E", help="input text encoding, e.g. big5 or cp1252 (default: detected: "
+                   "UTF-8, UTF-16, GB18030/GBK)")
+    p.add_argument("--sheet", metavar="NAME", help="Excel sheet to read, by name or number from 0 (default: the "
+                   "first)")
+    p.add_argument("--skip-bad-lines", action="store_true", help="skip malformed CSV/JSONL lines with a warning "
+                   "instead of stopping")
 
 
 def add_model_option(p: argparse.ArgumentParser) -> None:

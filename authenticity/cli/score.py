@@ -29,8 +29,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--chunk-size", type=int, default=20_000, metavar="N", help="rows read at a time (default 20000)")
     p.add_argument("--reasons", type=int, default=0, metavar="K", help="add a 'reasons' column with the top K "
                    "phrases and signals (slower)")
-    p.add_argument("--skip-bad-lines", action="store_true", help="skip malformed CSV/JSONL lines with a warning "
-                   "instead of stopping")
     p.add_argument("--force", action="store_true", help="overwrite an existing output file")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar or summary")
     p.add_argument("--engine", choices=("local", "dask"), default="local", help="local processes (default) or "

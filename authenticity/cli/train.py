@@ -8,7 +8,7 @@ from pathlib import Path
 from ..errors import InputError
 from ..io import check_output, find_column, read_table
 from ..persist import MODEL_SUFFIX, save_model
-from ..training import LABEL_COLUMN_NAMES, train_table
+from ..training import LABEL_COLUMN_NAMES, MAX_ROWS, train_table
 from .common import add_input_options, note, print_json
 
 
@@ -34,7 +34,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def load_labeled(args: argparse.Namespace) -> tuple[object, str, str]:
-    df = read_table(args.data, encoding=args.encoding, sheet=args.sheet)
+    df = read_table(args.data, encoding=args.encoding, sheet=args.sheet, skip_bad_lines=args.skip_bad_lines,
+                    max_rows=MAX_ROWS, limit_hint="use a random sample")
     if len(df) == 0:
         raise InputError(f"{args.data} has a header but no rows")
     text_col = find_column(df, args.text_col, source=args.data)
@@ -47,8 +48,7 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(f"--cv must be 0 (no cross-validation) or at least 2, got {args.cv}")
     if args.c is not None and not args.c > 0:
         raise InputError(f"--C must be positive, got {args.c}")
-    out = check_output(args.output, [args.data], force=args.force) if not str(args.output).endswith(
-        MODEL_SUFFIX) else _check_model_out(args)
+    out = _check_model_out(args)
     df, text_col, label_col = load_labeled(args)
     group_col = None
     if args.group_col:
@@ -74,13 +74,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _check_model_out(args: argparse.Namespace) -> Path:
+    """Refuse a bad model path before training (which can take minutes), not after."""
     p = Path(args.output)
-    if str(Path(args.data).resolve()) == str(p.resolve()):
-        raise InputError(f"refusing to overwrite the input file {args.data}")
-    if p.is_dir():
-        raise InputError(f"{p} is a directory; give a model file name such as model{MODEL_SUFFIX}")
-    if not p.parent.exists():
-        raise InputError(f"output directory {p.parent} does not exist; create it first")
-    if p.exists() and not args.force:
-        raise InputError(f"{p} already exists; pass --force to overwrite it")
-    return p
+    if p.suffix.lower() != MODEL_SUFFIX:
+        raise InputError(f"a model file name ends in {MODEL_SUFFIX}: give -o a name such as model{MODEL_SUFFIX} "
+                         f"(got '{p.name}')")
+    return check_output(p, [args.data], force=args.force, table=False)

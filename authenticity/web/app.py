@@ -156,7 +156,10 @@ def _api_message(msg: str, tmp: str | None = None, names: dict[str, str] | None 
     if tmp:
         msg = msg.replace(tmp + os.sep, "").replace(tmp, "")
     msg = re.sub(r"--(text|creator|id)-col", r"\1_col", msg)
-    return msg.replace("--sheet", "sheet").replace("--encoding", "a UTF-8 file")
+    if "--encoding" in msg:  # the API has no encoding field: drop the hint, ask for UTF-8
+        clauses = [c for c in msg.split("; ") if "--encoding" not in c]
+        msg = "; ".join(clauses).rstrip(" ,(") + "; save the file as UTF-8 and upload it again"
+    return msg.replace("--sheet", "sheet")
 
 
 def _upload_suffix(upload: UploadFile, what: str) -> str:
