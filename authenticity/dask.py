@@ -149,7 +149,7 @@ def _connect(scheduler: str | None) -> Iterator[Client]:
         yield client
 
 
-def _count_rows(path: str | os.PathLike[str], encoding: str | None) -> int | None:
+def _count_rows(path: str | os.PathLike[str], encoding: str | None, **read: Any) -> int | None:
     """Exact row count of a Parquet or text table (one quick parsing pass), or None for other inputs."""
     from .io import format_of, iter_table
     from .scoring import _estimate_rows
@@ -160,22 +160,26 @@ def _count_rows(path: str | os.PathLike[str], encoding: str | None) -> int | Non
     if fmt == "parquet":
         return _estimate_rows(path)
     if fmt in ("csv", "tsv", "jsonl"):  # newlines overcount: posts hold line breaks
-        return sum(len(c) for c in iter_table(path, chunksize=100_000, encoding=encoding))
+        return sum(len(c) for c in iter_table(path, chunksize=100_000, encoding=encoding, **read))
     return None
 
 
-def _chunks(path: str | os.PathLike[str], encoding: str | None, partitions: int | None) -> Iterator[pd.DataFrame]:
-    """The input in partitions: ``partitions`` of them, else :data:`PARTITION_ROWS` rows each."""
+def _chunks(path: str | os.PathLike[str], encoding: str | None, partitions: int | None,
+            **read: Any) -> Iterator[pd.DataFrame]:
+    """The input in partitions: ``partitions`` of them, else :data:`PARTITION_ROWS` rows each.
+
+    ``read`` goes to the reader (``sheet``, ``skip_bad_lines``).
+    """
     from .io import iter_table, read_table
 
     if partitions is None:
-        yield from iter_table(path, chunksize=PARTITION_ROWS, encoding=encoding)
+        yield from iter_table(path, chunksize=PARTITION_ROWS, encoding=encoding, **read)
         return
-    rows = _count_rows(path, encoding)
+    rows = _count_rows(path, encoding, **read)
     if rows is not None:
-        yield from iter_table(path, chunksize=max(1, math.ceil(rows / partitions)), encoding=encoding)
+        yield from iter_table(path, chunksize=max(1, math.ceil(rows / partitions)), encoding=encoding, **read)
         return
-    df = read_table(path, encoding=encoding)  # .json, .xlsx, stdin: read whole anyway
+    df = read_table(path, encoding=encoding, **read)  # .json, .xlsx, stdin: read whole anyway
     size = max(1, math.ceil(len(df) / partitions))
     for start in range(0, max(len(df), 1), size):
         yield df.iloc[start : start + size]
@@ -249,6 +253,8 @@ def score_file_dask(
     partitions: int | None = None,
     reasons: int = 0,
     encoding: str | None = None,
+    sheet: str | None = None,
+    skip_bad_lines: bool = False,
 ) -> ScoreSummary:
     """Score a file on a Dask cluster; write ``out`` (a file, or a directory of Parquet partitions).
 
@@ -298,7 +304,7 @@ def score_file_dask(
         window = max(2, 2 * sum(client.nthreads().values()))
         queue: deque[Any] = deque()
         try:
-            for chunk in _chunks(path, encoding, partitions):
+            for chunk in _chunks(path, encoding, partitions, sheet=sheet, skip_bad_lines=skip_bad_lines):
                 col = text_col_of(chunk)
                 if len(chunk) == 0:
                     continue

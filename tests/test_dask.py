@@ -263,3 +263,14 @@ def test_docs_examples_compile() -> None:
     assert len(blocks) >= 3
     for block in blocks:
         compile(block, "docs/dask.md", "exec")
+
+
+def test_cli_dask_skips_bad_lines_when_asked(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--skip-bad-lines reaches the Dask engine's reader, as it does the local one."""
+    src = tmp_path / "bad.csv"
+    src.write_text("id,text\n1,用了两周 干皮够用\n2,too,many,fields\n3,returned it after a week\n", "utf-8")
+    out = tmp_path / "out.csv"
+    assert main(["score", str(src), "-o", str(out), "--engine", "dask"]) == 2
+    assert "line 3" in capsys.readouterr().err and not out.exists()
+    assert main(["score", str(src), "-o", str(out), "--engine", "dask", "--skip-bad-lines", "-q"]) == 0
+    assert pd.read_csv(out, dtype=str).id.tolist() == ["1", "3"]

@@ -58,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
 
         summary = score_file_dask(args.data, args.output, model=model, text_col=args.text_col,
                                   scheduler=args.scheduler, partitions=args.partitions, reasons=args.reasons,
-                                  encoding=args.encoding)
+                                  encoding=args.encoding, sheet=args.sheet, skip_bad_lines=args.skip_bad_lines)
     else:
         summary = score_file(
             args.data, args.output, model=model, text_col=args.text_col, jobs=args.jobs, chunk_size=args.chunk_size,
