@@ -104,7 +104,7 @@ from .dedup import DUP_THRESHOLD, near_duplicates, similarity_matrix
 from .errors import InputError
 from .io import find_column
 from .normalize import clean_unicode, readable
-from .overlap import Compact, K, compact, is_latin
+from .overlap import Compact, K, compact, covered, is_latin, runs
 from .scoring import row_status
 from .tokenize import detect_lang
 
@@ -554,35 +554,6 @@ def _own_shingles(chars: str, mask: list[bool], k: int = K) -> set[str]:
     return out
 
 
-def _covered(chars: str, ref: set[str] | frozenset[str], mask: list[bool], k: int = K) -> list[bool]:
-    n = len(chars)
-    cov = [False] * n
-    if n < k:
-        if n and chars in ref:
-            cov = [True] * n
-    else:
-        for i in range(n - k + 1):
-            if chars[i : i + k] in ref:
-                for j in range(i, i + k):
-                    cov[j] = True
-    return [c and not m for c, m in zip(cov, mask, strict=True)]
-
-
-def _runs(cov: Sequence[bool]) -> list[tuple[int, int]]:
-    out = []
-    i, n = 0, len(cov)
-    while i < n:
-        if not cov[i]:
-            i += 1
-            continue
-        j = i
-        while j < n and cov[j]:
-            j += 1
-        out.append((i, j))
-        i = j
-    return out
-
-
 def _min_len(s: str, cjk: int, latin: int) -> int:
     return latin if is_latin(s) else cjk
 
@@ -862,12 +833,12 @@ def audit_campaign(posts: pd.DataFrame | Sequence[str], brief: str | Brief, *, t
     ref_sh = {ref.chars[i : i + K] for i in range(max(0, len(ref.chars) - K + 1))}
     for p in ok:
         assert p.c is not None
-        cov = _covered(p.c.chars, ref_sh, p.mask)
-        runs = [(a, z) for a, z in _runs(cov)
+        cov = covered(p.c.chars, ref_sh, mask=p.mask)
+        kept = [(a, z) for a, z in runs(cov)
                 if z - a >= _min_len(p.c.chars[a:z], MIN_COPY_CJK, MIN_COPY_LATIN)]
-        p.copy_runs = runs
+        p.copy_runs = kept
         p.brief_cov = [False] * len(cov)
-        for a, z in runs:
+        for a, z in kept:
             for j in range(a, z):
                 p.brief_cov[j] = True
 
@@ -1070,8 +1041,8 @@ def _template(ok: list[_P], ref_sh: set[str], n: int) -> tuple[list[SharedPhrase
             continue
         for s in hits:
             postings[s].append(i)
-        cov = _covered(p.c.chars, hits, p.mask)
-        for a, z in _runs(cov):
+        cov = covered(p.c.chars, hits, mask=p.mask)
+        for a, z in runs(cov):
             for a2, z2 in _split_sentences(p.c, a, z):
                 piece = p.c.chars[a2:z2]
                 if z2 - a2 >= _min_len(piece, TEMPLATE_MIN_LEN_CJK, TEMPLATE_MIN_LEN_LATIN):
@@ -1129,7 +1100,7 @@ def _template(ok: list[_P], ref_sh: set[str], n: int) -> tuple[list[SharedPhrase
         for i in support:
             p = ok[i]
             assert p.c is not None
-            cov = _covered(p.c.chars, sh, p.mask)
+            cov = covered(p.c.chars, sh, mask=p.mask)
             p.tpl_cov = [x or y for x, y in zip(p.tpl_cov, cov, strict=True)]
     order = sorted(range(len(shared)), key=lambda j: (-shared[j].n_posts, min(sets[j]) if sets[j] else 0))
     return [shared[j] for j in order], [sets[j] for j in order]
@@ -1156,7 +1127,7 @@ def _highlights(p: _P, tpl: list[bool]) -> tuple[Highlight, ...]:
     for kind, cov in (("brief", p.brief_cov), ("template", [t and not b for t, b in zip(tpl, p.brief_cov,
                                                                                         strict=True)]),
                       ("expected", p.mask)):
-        for a, z in _runs(cov):
+        for a, z in runs(cov):
             out.append(Highlight(p.c.offsets[a], p.c.offsets[z - 1] + 1, kind))
     out.sort(key=lambda h: (h.start, h.end))
     return tuple(out)

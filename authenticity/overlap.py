@@ -26,10 +26,12 @@ __all__ = [
     "shingles",
     "copied_spans",
     "copy_share",
+    "covered",
     "expected_mask",
     "jaccard",
     "merge_spans",
     "is_latin",
+    "runs",
 ]
 
 K = 6
@@ -107,25 +109,48 @@ def copy_share(c: Compact, reference: set[str], k: int = K, exclude: Iterable[st
     """
     if not c.chars or not reference:
         return 0.0
-    covered = _covered(c.chars, reference, k)
     mask = expected_mask(c, exclude)
     total = sum(1 for m in mask if not m)
     if total == 0:
         return 0.0
-    return sum(1 for cv, m in zip(covered, mask, strict=True) if cv and not m) / total
+    return sum(covered(c.chars, reference, k, mask)) / total
 
 
-def _covered(s: str, reference: set[str], k: int) -> list[bool]:
-    covered = [False] * len(s)
+def covered(s: str, reference: set[str] | frozenset[str], k: int = K,
+            mask: Sequence[bool] | None = None) -> list[bool]:
+    """Which characters of compact text ``s`` lie inside a ``k``-shingle found in ``reference``.
+
+    A text shorter than ``k`` is covered whole when it is itself in ``reference``.
+    Characters where ``mask`` is true (expected terms) are never covered.
+    """
+    cov = [False] * len(s)
     if len(s) < k:
         if s in reference and s:
-            covered = [True] * len(s)
-        return covered
-    for i in range(len(s) - k + 1):
-        if s[i : i + k] in reference:
-            for j in range(i, i + k):
-                covered[j] = True
-    return covered
+            cov = [True] * len(s)
+    else:
+        for i in range(len(s) - k + 1):
+            if s[i : i + k] in reference:
+                for j in range(i, i + k):
+                    cov[j] = True
+    if mask is not None:
+        cov = [cv and not m for cv, m in zip(cov, mask, strict=True)]
+    return cov
+
+
+def runs(flags: Sequence[bool]) -> list[tuple[int, int]]:
+    """The maximal runs ``[start, end)`` of true values in ``flags``."""
+    out = []
+    i, n = 0, len(flags)
+    while i < n:
+        if not flags[i]:
+            i += 1
+            continue
+        j = i
+        while j < n and flags[j]:
+            j += 1
+        out.append((i, j))
+        i = j
+    return out
 
 
 def copied_spans(c: Compact, reference: set[str], *, k: int = K, min_len: int = MIN_SPAN,
@@ -138,23 +163,11 @@ def copied_spans(c: Compact, reference: set[str], *, k: int = K, min_len: int = 
     """
     if not c.chars or not reference:
         return []
-    covered = _covered(c.chars, reference, k)
-    mask = expected_mask(c, exclude)
-    covered = [cv and not m for cv, m in zip(covered, mask, strict=True)]
     out: list[Span] = []
-    i = 0
-    n = len(covered)
-    while i < n:
-        if not covered[i]:
-            i += 1
-            continue
-        j = i
-        while j < n and covered[j]:
-            j += 1
+    for i, j in runs(covered(c.chars, reference, k, expected_mask(c, exclude))):
         if j - i >= min_len:
             start, end = c.offsets[i], c.offsets[j - 1] + 1
             out.append(Span(readable(c.norm[start:end]).strip(), start, end, j - i))
-        i = j
     return out
 
 
