@@ -55,6 +55,7 @@ __all__ = [
     "iter_table",
     "read_table",
     "read_text_file",
+    "write_atomic",
 ]
 
 READ_FORMATS = {
@@ -785,6 +786,27 @@ def _arrow_table(df: pd.DataFrame) -> Any:
             if pd.api.types.is_object_dtype(df.iloc[:, i].dtype):
                 df.isetitem(i, df.iloc[:, i].map(lambda v: v if v is None or isinstance(v, str) else str(v)))
         return pa.Table.from_pandas(df, preserve_index=False)
+
+
+def write_atomic(path: str | os.PathLike[str], data: bytes | str, *, what: str = "") -> Path:
+    """Write ``data`` (bytes, or text as UTF-8) to ``path`` through a temporary file beside it, then rename.
+
+    On an OS error or an interruption the temporary file is removed and ``path`` is left as it was;
+    OS errors become one-line :class:`OutputError` s ("cannot write <what>PATH: reason").
+    """
+    p = Path(path)
+    tmp = p.with_name(f".{p.name}.{os.getpid()}.part")
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+        os.replace(tmp, p)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise OutputError(f"cannot write {what}{p}: {exc.strerror or exc}") from None
+    except BaseException:  # interrupted: leave nothing behind
+        tmp.unlink(missing_ok=True)
+        raise
+    return p
 
 
 class TableWriter:

@@ -105,21 +105,15 @@ def save_model(model: Model, path: str | os.PathLike[str]) -> Path:
         raise OutputError(f"{path} is a directory; give a file name such as model{MODEL_SUFFIX}")
     if not path.parent.exists():
         raise OutputError(f"output directory {path.parent} does not exist; create it first")
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as z:
-            for name, data in zip(_MEMBERS, (manifest_bytes, arrays_bytes, vocab_bytes), strict=True):
-                info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
-                info.compress_type = zipfile.ZIP_DEFLATED
-                z.writestr(info, data)
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise OutputError(f"cannot write model file {path}: {exc.strerror or exc}") from None
-    except BaseException:  # interrupted: leave nothing behind
-        tmp.unlink(missing_ok=True)
-        raise
-    return path
+    from .io import write_atomic
+
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        for name, data in zip(_MEMBERS, (manifest_bytes, arrays_bytes, vocab_bytes), strict=True):
+            info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            z.writestr(info, data)
+    return write_atomic(path, archive.getvalue(), what="model file ")
 
 
 def _json_default(o: Any) -> Any:

@@ -456,14 +456,6 @@ def write_html(report: AuditReport, path: str | os.PathLike[str], *, source: str
     if p.exists() and not force:
         raise OutputError(f"{p} already exists; pass --force to overwrite it")
     page = render_html(report, source=source, brief_name=brief_name)
-    tmp = p.with_name(f".{p.name}.{os.getpid()}.part")
-    try:
-        tmp.write_text(page, encoding="utf-8")
-        os.replace(tmp, p)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise OutputError(f"cannot write {p}: {exc.strerror or exc}") from None
-    except BaseException:  # interrupted: leave nothing behind
-        tmp.unlink(missing_ok=True)
-        raise
-    return p
+    from .io import write_atomic
+
+    return write_atomic(p, page)
