@@ -19,7 +19,7 @@ Python's salted ``hash()``).
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -34,7 +34,8 @@ __all__ = ["Doc", "FeatureConfig", "Featurizer", "char_ngram_keys", "prepare"]
 _P = np.uint64(0x100000001B3)
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
-_SPACE = (32, 10)
+_S31 = np.uint64(31)
+_S29 = np.uint64(29)
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,76 @@ def prepare(texts: Sequence[str]) -> list[Doc]:
     return out
 
 
+# Hashing works on batches of about this many characters: big enough that NumPy's per-call cost is spread over
+# many posts, small enough that the working arrays stay in the CPU cache.
+_CHUNK_CHARS = 1 << 12
+
+
+def _chunks(texts: Sequence[str], limit: int = _CHUNK_CHARS) -> Iterator[tuple[int, int]]:
+    """Consecutive ``(start, end)`` ranges of ``texts`` holding about ``limit`` characters each (at least one text)."""
+    i, n = 0, len(texts)
+    while i < n:
+        j, size = i + 1, len(texts[i]) + 1
+        while j < n and size + len(texts[j]) < limit:
+            size += len(texts[j]) + 1
+            j += 1
+        yield i, j
+        i = j
+
+
+def _hash_chunk(texts: Sequence[str], n_min: int, n_max: int, buckets: int) -> Iterator[tuple[int, np.ndarray,
+                                                                                           np.ndarray, np.ndarray,
+                                                                                           np.ndarray]]:
+    """Hash the character n-grams of a few texts; yields ``(n, positions, buckets, docid, doc_start)`` per ``n``.
+
+    ``positions`` index the texts joined with one separator each; ``docid[positions]`` is the text of each
+    n-gram and ``positions - doc_start[docid[positions]]`` its offset in that text. Buckets are ``uint64``.
+    """
+    joined = "\x00".join(texts) + "\x00"
+    cp = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    length = len(cp)
+    sep = np.flatnonzero(cp == 0)  # one separator after each text
+    doc_start = np.empty(len(sep), dtype=np.int64)
+    doc_start[0] = 0
+    doc_start[1:] = sep[:-1] + 1
+    span = sep - doc_start + 1
+    docid = np.repeat(np.arange(len(sep), dtype=np.int64), span)
+    room = np.repeat(sep, span) - np.arange(length)  # characters left before the separator
+    cp64 = cp.astype(np.uint64)
+    cp64 += np.uint64(1)
+    h = np.zeros(length, dtype=np.uint64)
+    g = np.empty(length, dtype=np.uint64)
+    tmp = np.empty(length, dtype=np.uint64)
+    pow2 = buckets & (buckets - 1) == 0
+    for n in range(1, n_max + 1):
+        m = length - n + 1
+        if m <= 0:
+            break
+        # extend every (n-1)-gram starting at i by the character at i + n - 1
+        hv = h[:m]
+        np.multiply(hv, _P, out=hv)
+        np.add(hv, cp64[n - 1 :], out=hv)
+        if n < n_min:
+            continue
+        gv, tv = g[:m], tmp[:m]
+        np.bitwise_xor(hv, np.uint64((n * int(_M2)) & 0xFFFFFFFFFFFFFFFF), out=gv)
+        np.right_shift(gv, _S31, out=tv)
+        np.bitwise_xor(gv, tv, out=gv)
+        np.multiply(gv, _M1, out=gv)
+        np.right_shift(gv, _S29, out=tv)
+        np.bitwise_xor(gv, tv, out=gv)
+        keep = room[:m] >= n  # the n-gram does not reach the separator
+        if n == 1:
+            keep &= (cp[:m] != 32) & (cp[:m] != 10)
+        idx = np.flatnonzero(keep)
+        gk = gv[idx]
+        if pow2:
+            gk &= np.uint64(buckets - 1)
+        else:
+            gk %= np.uint64(buckets)
+        yield n, idx, gk, docid, doc_start
+
+
 def char_ngram_keys(
     texts: Sequence[str], n_min: int, n_max: int, buckets: int, positions: bool = False
 ) -> tuple[np.ndarray, ...]:
@@ -64,48 +135,48 @@ def char_ngram_keys(
     its text and its length. N-grams never cross texts; single spaces and
     newlines are not unigrams.
     """
-    joined = "\x00".join(texts) + "\x00"
-    cp = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    sep = cp == 0
-    cp64 = cp.astype(np.uint64) + np.uint64(1)
-    doc_start = np.flatnonzero(np.concatenate(([True], sep[:-1])))
-    docid = (np.cumsum(sep) - sep).astype(np.int64)
     docs_out, buckets_out, starts_out, ns_out = [], [], [], []
-    length = len(cp)
-    pow2 = buckets & (buckets - 1) == 0
-    h = np.zeros(length, dtype=np.uint64)
-    bad = np.zeros(length, dtype=bool)
-    for n in range(1, n_max + 1):
-        m = length - n + 1
-        if m <= 0:
-            break
-        # extend every (n-1)-gram starting at i by the character at i + n - 1
-        h = h[:m] * _P + cp64[n - 1 :]
-        bad = bad[:m] | sep[n - 1 :]
-        if n < n_min:
-            continue
-        g = h ^ np.uint64((n * int(_M2)) & 0xFFFFFFFFFFFFFFFF)
-        g ^= g >> np.uint64(31)
-        g *= _M1
-        g ^= g >> np.uint64(29)
-        keep = ~bad
-        if n == 1:
-            keep &= (cp[:m] != 32) & (cp[:m] != 10)
-        idx = np.flatnonzero(keep)
-        docs_out.append(docid[idx])
-        gk = g[idx]
-        buckets_out.append((gk & np.uint64(buckets - 1) if pow2 else gk % np.uint64(buckets)).astype(np.int64))
-        if positions:
-            starts_out.append(idx - doc_start[docid[idx]])
-            ns_out.append(np.full(len(idx), n, dtype=np.int64))
+    for lo, hi in _chunks(texts, 1 << 16):
+        for n, idx, gk, docid, doc_start in _hash_chunk(texts[lo:hi], n_min, n_max, buckets):
+            d = docid[idx]
+            docs_out.append(d + lo)
+            buckets_out.append(gk.astype(np.int64))
+            if positions:
+                starts_out.append(idx - doc_start[d])
+                ns_out.append(np.full(len(idx), n, dtype=np.int64))
     if not docs_out:
         empty = np.zeros(0, dtype=np.int64)
         return (empty, empty, empty, empty) if positions else (empty, empty)
-    d = np.concatenate(docs_out).astype(np.int64)
+    d = np.concatenate(docs_out)
     b = np.concatenate(buckets_out)
     if positions:
         return d, b, np.concatenate(starts_out), np.concatenate(ns_out)
     return d, b
+
+
+def _tf_sums(keys: np.ndarray, n_docs: int, n_cols: int, idf_coef: np.ndarray,
+             idf_sq: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per-document ``sum(tf * idf * coef)`` and ``sum((tf * idf) ** 2)`` over distinct columns.
+
+    ``keys`` holds ``doc * n_cols + column``, one entry per occurrence (it is sorted in place); ``tf`` is
+    ``1 + log(count)``, as in :func:`_tfidf`.
+    """
+    if not len(keys):
+        return np.zeros(n_docs), np.zeros(n_docs)
+    keys.sort()
+    new = np.empty(len(keys), dtype=bool)
+    new[0] = True
+    np.not_equal(keys[1:], keys[:-1], out=new[1:])
+    first = np.flatnonzero(new)
+    uniq = keys[first].astype(np.int64)
+    doc, col = np.divmod(uniq, n_cols)
+    tf = np.diff(first, append=len(keys)).astype(np.float64)
+    np.log(tf, out=tf)
+    tf += 1.0
+    dot = np.bincount(doc, tf * idf_coef[col], minlength=n_docs)
+    tf *= tf
+    sq = np.bincount(doc, tf * idf_sq[col], minlength=n_docs)
+    return dot, sq
 
 
 def _counts_csr(rows: np.ndarray, cols: np.ndarray, n_rows: int, n_cols: int) -> sp.csr_matrix:
@@ -123,6 +194,12 @@ def _tfidf(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
     norms[norms == 0] = 1.0
     x.data /= np.repeat(norms, np.diff(x.indptr))
     return x
+
+
+def _normalized(dot: np.ndarray, sq: np.ndarray) -> np.ndarray:
+    norm = np.sqrt(sq)
+    norm[norm == 0] = 1.0
+    return dot / norm
 
 
 def _idf(df: np.ndarray, n_docs: int, min_df: int) -> np.ndarray:
@@ -157,6 +234,21 @@ class FeatureConfig:
             raise ValueError("char_buckets >= 16, min_df >= 1 and max_words >= 1 are required")
 
 
+@dataclass(frozen=True)
+class _LinearWeights:
+    """What ``Featurizer.decision`` needs, precomputed once per coefficient vector."""
+
+    char_idf_coef: np.ndarray
+    char_idf_sq: np.ndarray
+    word_idf_coef: np.ndarray
+    word_idf_sq: np.ndarray
+    signal_coef: np.ndarray
+    token_ids: dict[str, int]  # tokens that occur in the word vocabulary, alone or in a bigram
+    unigram_col: np.ndarray  # token id -> vocabulary column of the unigram, -1 if none; one extra -1 at the end
+    bigram_keys: np.ndarray  # sorted ``first_id * n_tokens + second_id`` of the vocabulary's bigrams
+    bigram_col: np.ndarray  # their vocabulary columns
+
+
 @dataclass
 class Featurizer:
     """Learns idf weights, the word vocabulary and signal scaling; maps docs to rows."""
@@ -167,6 +259,7 @@ class Featurizer:
     word_idf_: np.ndarray | None = None
     signal_mean_: np.ndarray | None = None
     signal_scale_: np.ndarray | None = None
+    _linear: tuple[np.ndarray, _LinearWeights] | None = field(default=None, init=False, repr=False, compare=False)
 
     # -- layout -----------------------------------------------------------
     @property
@@ -251,6 +344,104 @@ class Featurizer:
         self._check()
         raw = signal_matrix([x.text for x in docs], [x.tokens for x in docs])
         return (raw - self.signal_mean_) / self.signal_scale_ * self.config.signal_weight
+
+    # -- fast linear scoring ------------------------------------------------------
+    def _weights(self, coef: np.ndarray) -> _LinearWeights:
+        cached = self._linear
+        if cached is not None and cached[0] is coef:
+            return cached[1]
+        self._check()
+        if coef.shape != (self.n_features,):
+            raise ValueError(f"coef has shape {coef.shape}, expected ({self.n_features},)")
+        a, b = self.n_char, self.n_char + self.n_words
+        char_idf = np.asarray(self.char_idf_, dtype=np.float64)
+        word_idf = np.asarray(self.word_idf_ if self.word_idf_ is not None else np.zeros(0), dtype=np.float64)
+        token_ids: dict[str, int] = {}
+        unigrams: list[tuple[int, int]] = []
+        bigrams: list[tuple[int, int, int]] = []
+        for word, col in (self.vocab_ or {}).items():
+            parts = word.split(" ")
+            ids = [token_ids.setdefault(t, len(token_ids)) for t in parts]
+            if len(ids) == 1:
+                unigrams.append((ids[0], col))
+            elif len(ids) == 2:
+                bigrams.append((ids[0], ids[1], col))
+        n_tok = len(token_ids)
+        unigram_col = np.full(n_tok + 1, -1, dtype=np.int64)
+        for t, col in unigrams:
+            unigram_col[t] = col
+        bkeys = np.array([x * n_tok + y for x, y, _ in bigrams], dtype=np.int64)
+        bcols = np.array([c for _, _, c in bigrams], dtype=np.int64)
+        order = np.argsort(bkeys, kind="stable")
+        w = _LinearWeights(
+            char_idf_coef=char_idf * coef[:a], char_idf_sq=char_idf * char_idf,
+            word_idf_coef=word_idf * coef[a:b], word_idf_sq=word_idf * word_idf,
+            signal_coef=np.asarray(coef[b:], dtype=np.float64), token_ids=token_ids, unigram_col=unigram_col,
+            bigram_keys=bkeys[order], bigram_col=bcols[order],
+        )
+        self._linear = (coef, w)
+        return w
+
+    def decision(self, docs: Sequence[Doc], coef: np.ndarray) -> np.ndarray:
+        """``transform(docs) @ coef``, computed without building the feature matrix.
+
+        This is the scoring path: n-gram occurrences are hashed or looked up
+        in small batches, counted with one sort, and only the sums that the
+        L2-normalized TF-IDF dot product needs are kept. Weights derived from
+        ``coef`` are cached for as long as the same array is passed (do not
+        modify it in place).
+        """
+        w = self._weights(coef)
+        cfg = self.config
+        n = len(docs)
+        if n == 0:
+            return np.zeros(0)
+        return (self._char_decision(docs, w) * cfg.char_weight + self._word_decision(docs, w) * cfg.word_weight
+                + self.signal_block(docs) @ w.signal_coef)
+
+    def _char_decision(self, docs: Sequence[Doc], w: _LinearWeights) -> np.ndarray:
+        cfg = self.config
+        buckets = cfg.char_buckets
+        texts = [d.text for d in docs]
+        dot = np.zeros(len(texts))
+        sq = np.zeros(len(texts))
+        for lo, hi in _chunks(texts):
+            small = (hi - lo) * buckets < 1 << 32  # keys fit 32 bits: the sort is about twice as fast
+            parts = []
+            for _, idx, gk, docid, _ in _hash_chunk(texts[lo:hi], cfg.char_ngram_min, cfg.char_ngram_max, buckets):
+                if small:
+                    k = gk.astype(np.uint32)
+                    k += (docid[idx] * buckets).astype(np.uint32)
+                else:
+                    k = gk.astype(np.int64) + docid[idx] * buckets
+                parts.append(k)
+            if parts:
+                dot[lo:hi], sq[lo:hi] = _tf_sums(np.concatenate(parts), hi - lo, buckets, w.char_idf_coef,
+                                                 w.char_idf_sq)
+        return _normalized(dot, sq)
+
+    def _word_decision(self, docs: Sequence[Doc], w: _LinearWeights) -> np.ndarray:
+        n = len(docs)
+        n_words = self.n_words
+        flat = list(itertools.chain.from_iterable(d.tokens for d in docs))
+        if not flat or not n_words:
+            return np.zeros(n)
+        lens = np.fromiter((len(d.tokens) for d in docs), dtype=np.int64, count=n)
+        docid = np.repeat(np.arange(n, dtype=np.int64), lens)
+        tid = np.fromiter(map(w.token_ids.get, flat, itertools.repeat(-1)), dtype=np.int64, count=len(flat))
+        uni = w.unigram_col[tid]  # -1 (unknown token) picks the trailing -1
+        hit = uni >= 0
+        keys = [docid[hit] * n_words + uni[hit]]
+        if self.config.word_ngram_max >= 2 and len(w.bigram_keys) and len(flat) > 1:
+            first, second = tid[:-1], tid[1:]
+            ok = (first >= 0) & (second >= 0) & (docid[:-1] == docid[1:])
+            pair = first[ok] * len(w.token_ids) + second[ok]
+            pos = np.searchsorted(w.bigram_keys, pair)
+            pos[pos == len(w.bigram_keys)] = 0
+            found = w.bigram_keys[pos] == pair
+            keys.append(docid[:-1][ok][found] * n_words + w.bigram_col[pos[found]])
+        dot, sq = _tf_sums(np.concatenate(keys), n, n_words, w.word_idf_coef, w.word_idf_sq)
+        return _normalized(dot, sq)
 
     def transform(self, docs: Sequence[Doc]) -> sp.csr_matrix:
         """The feature matrix of ``docs``, shape ``(len(docs), n_features)``."""

@@ -134,10 +134,7 @@ class Model:
         """Uncalibrated decision values of prepared docs."""
         if not docs:
             return np.zeros(0)
-        f = self.featurizer
-        xc, xw, xs = f.blocks(docs)
-        a, b = f.n_char, f.n_char + f.n_words
-        return xc @ self.coef[:a] + xw @ self.coef[a:b] + xs @ self.coef[b:] + self.intercept
+        return self.featurizer.decision(docs, self.coef) + self.intercept
 
     def proba_docs(self, docs: Sequence[Doc]) -> np.ndarray:
         """``p_scripted`` of prepared docs."""
