@@ -21,6 +21,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -245,7 +246,7 @@ class _LinearWeights:
     signal_coef: np.ndarray
     token_ids: dict[str, int]  # tokens that occur in the word vocabulary, alone or in a bigram
     unigram_col: np.ndarray  # token id -> vocabulary column of the unigram, -1 if none; one extra -1 at the end
-    bigram_keys: np.ndarray  # sorted ``first_id * n_tokens + second_id`` of the vocabulary's bigrams
+    bigram_index: Any  # pandas.Index of ``first_id * n_tokens + second_id`` for the vocabulary's bigrams (a hash table)
     bigram_col: np.ndarray  # their vocabulary columns
 
 
@@ -370,14 +371,15 @@ class Featurizer:
         unigram_col = np.full(n_tok + 1, -1, dtype=np.int64)
         for t, col in unigrams:
             unigram_col[t] = col
+        import pandas as pd
+
         bkeys = np.array([x * n_tok + y for x, y, _ in bigrams], dtype=np.int64)
         bcols = np.array([c for _, _, c in bigrams], dtype=np.int64)
-        order = np.argsort(bkeys, kind="stable")
         w = _LinearWeights(
             char_idf_coef=char_idf * coef[:a], char_idf_sq=char_idf * char_idf,
             word_idf_coef=word_idf * coef[a:b], word_idf_sq=word_idf * word_idf,
             signal_coef=np.asarray(coef[b:], dtype=np.float64), token_ids=token_ids, unigram_col=unigram_col,
-            bigram_keys=bkeys[order], bigram_col=bcols[order],
+            bigram_index=pd.Index(bkeys), bigram_col=bcols,
         )
         self._linear = (coef, w)
         return w
@@ -432,13 +434,11 @@ class Featurizer:
         uni = w.unigram_col[tid]  # -1 (unknown token) picks the trailing -1
         hit = uni >= 0
         keys = [docid[hit] * n_words + uni[hit]]
-        if self.config.word_ngram_max >= 2 and len(w.bigram_keys) and len(flat) > 1:
+        if self.config.word_ngram_max >= 2 and len(w.bigram_col) and len(flat) > 1:
             first, second = tid[:-1], tid[1:]
             ok = (first >= 0) & (second >= 0) & (docid[:-1] == docid[1:])
-            pair = first[ok] * len(w.token_ids) + second[ok]
-            pos = np.searchsorted(w.bigram_keys, pair)
-            pos[pos == len(w.bigram_keys)] = 0
-            found = w.bigram_keys[pos] == pair
+            pos = w.bigram_index.get_indexer(first[ok] * len(w.token_ids) + second[ok])
+            found = pos >= 0
             keys.append(docid[:-1][ok][found] * n_words + w.bigram_col[pos[found]])
         dot, sq = _tf_sums(np.concatenate(keys), n, n_words, w.word_idf_coef, w.word_idf_sq)
         return _normalized(dot, sq)

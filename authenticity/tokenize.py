@@ -41,6 +41,9 @@ _TOKEN_RE = re.compile(
     re.VERBOSE,
 )
 
+# The same alternatives without names: ``findall`` then returns the tokens as strings, built in C.
+_TOKENS = re.compile(re.sub(r"\(\?P<\w+>", "(?:", _TOKEN_RE.pattern), re.VERBOSE).findall
+
 _lock = threading.Lock()
 
 
@@ -94,15 +97,30 @@ def cut_chinese(run: str, segmenter: str | None = None) -> list[str]:
 
 def tokenize(text: str) -> list[str]:
     """Split *normalized* text into tokens (see :func:`authenticity.normalize`)."""
-    cut = _load(_want())[1] if CJK_RE.search(text) else None
+    toks = _TOKENS(text)
+    if not CJK_RE.search(text):
+        return toks
+    # Chinese runs are the tokens that start with a Chinese character (tags and bracket emoji start with # and [).
+    runs = [t for t in toks if _is_cjk(t[0])]
+    if not runs:
+        return toks
+    # One call to the segmenter per post: runs joined by newlines, which it keeps as tokens of their own.
+    pieces = _load(_want())[1]("\n".join(runs))
+    pieces.append("\n")
     out: list[str] = []
-    for m in _TOKEN_RE.finditer(text):
-        kind = m.lastgroup
-        if kind == "cjk":
-            out.extend(cut(m.group()))  # type: ignore[misc]
+    pos = 0
+    for t in toks:
+        if _is_cjk(t[0]):
+            end = pieces.index("\n", pos)
+            out += pieces[pos:end]
+            pos = end + 1
         else:
-            out.append(m.group())
+            out.append(t)
     return out
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" or "\U00020000" <= ch <= "\U0002fa1f"
 
 
 def script_runs(text: str) -> list[tuple[str, str]]:

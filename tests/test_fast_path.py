@@ -117,3 +117,56 @@ _PIECES = sorted({w for ws in KEYWORDS.values() for w in ws} | {" ", "a", "s", "
 def test_keyword_signals_follow_their_rule_on_generated_text(text: str) -> None:
     for name, words in KEYWORDS.items():
         assert len(_KW[name].findall(text)) == _naive_count(words, text), name
+
+
+# -- normalization and tokenization shortcuts --------------------------------------------------------------------
+
+_NORM_ALPHABET = st.sampled_from(
+    ["，", "！", "～", "…", "℃", "　", "Ａ", "ｶ", "ﾞ", "e", "\u0301", "\u0308", "１", "²", "ﬁ", "a", "中", " ", "\n",
+     "\t", "  ", " \n ", "%", "¥", "满100减20", "5折", "20% off", "bogo", "199元", "$1,299", "x"]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_NORM_ALPHABET, max_size=20).map("".join))
+def test_nfkc_shortcut_equals_unicodedata(text: str) -> None:
+    import unicodedata
+
+    from authenticity.normalize import _nfkc
+
+    assert _nfkc(text) == unicodedata.normalize("NFKC", text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_NORM_ALPHABET, max_size=20).map("".join))
+def test_literal_led_patterns_match_like_the_plain_ones(text: str) -> None:
+    from authenticity.normalize import _NEWLINES_RE, _SPACES_RE, _SUBS
+
+    assert _SPACES_RE.sub(" ", text) == re.sub(r"[^\S\n]+", " ", text)
+    assert _NEWLINES_RE.sub("\n", text) == re.sub(r" ?\n[\s]*", "\n", text)
+    discount = (r"(?:满\d{1,7}减\d{1,7}|(?<![\d.])\d{1,3}(?:\.\d{1,2})?\s?折|(?<!\d)\d{1,3}\s?%\s?off\b|"
+                r"(?<!\d)\d{1,3}\s?% discount|\bbogo\b|买一送一|第二件半价)")
+    price = (r"(?:[¥$€£]\s?\d{1,10}(?:[.,]\d{1,3}){0,3}|"
+             r"(?<![\d.])\d{1,10}(?:\.\d{1,2})?\s?(?:元|块钱|rmb|usd|dollars?|bucks|quid))")
+    fast = {p.pattern: p for p, _ in _SUBS}
+    led_discount = next(p for k, p in fast.items() if "二件半价" in k)
+    led_price = next(p for k, p in fast.items() if "bucks" in k)
+    assert led_discount.findall(text) == re.findall(discount, text)
+    assert led_price.findall(text) == re.findall(price, text)
+
+
+def _reference_tokenize(text: str) -> list[str]:
+    """Tokenization as first written: one match at a time, one segmenter call per Chinese run."""
+    from authenticity.tokenize import _TOKEN_RE, cut_chinese
+
+    out: list[str] = []
+    for m in _TOKEN_RE.finditer(text):
+        out.extend(cut_chinese(m.group()) if m.lastgroup == "cjk" else [m.group()])
+    return out
+
+
+def test_tokenize_equals_the_one_run_at_a_time_reference(corpus: pd.DataFrame) -> None:
+    from authenticity.tokenize import tokenize
+
+    for doc in prepare([*_texts(corpus, 400), "#好物分享 [赞r] 㐀鿿豈𠀀 한국어 カタカナ it's _x_ 真的!好用。"]):
+        assert tokenize(doc.text) == _reference_tokenize(doc.text)
