@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
+from . import _kernels
 from .normalize import normalize
 from .signals import SIGNALS, signal_matrix
 from .tokenize import tokenize
@@ -195,6 +196,15 @@ def _tfidf(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
     norms[norms == 0] = 1.0
     x.data /= np.repeat(norms, np.diff(x.indptr))
     return x
+
+
+# Batches smaller than this use NumPy even when the compiled kernels are available: loading them costs a few
+# tenths of a second once per process, which a single draft check should not pay.
+KERNEL_MIN_BATCH = 500
+
+
+def _use_kernels(n_docs: int, n_cols: int) -> bool:
+    return n_docs >= KERNEL_MIN_BATCH and n_cols <= 1 << 24 and _kernels.available()
 
 
 def _normalized(dot: np.ndarray, sq: np.ndarray) -> np.ndarray:
@@ -405,6 +415,9 @@ class Featurizer:
         cfg = self.config
         buckets = cfg.char_buckets
         texts = [d.text for d in docs]
+        if _use_kernels(len(docs), buckets):
+            return _normalized(*_kernels.char_sums(texts, cfg.char_ngram_min, cfg.char_ngram_max, buckets,
+                                                   w.char_idf_coef, w.char_idf_sq))
         dot = np.zeros(len(texts))
         sq = np.zeros(len(texts))
         for lo, hi in _chunks(texts):
@@ -432,15 +445,22 @@ class Featurizer:
         docid = np.repeat(np.arange(n, dtype=np.int64), lens)
         tid = np.fromiter(map(w.token_ids.get, flat, itertools.repeat(-1)), dtype=np.int64, count=len(flat))
         uni = w.unigram_col[tid]  # -1 (unknown token) picks the trailing -1
-        hit = uni >= 0
-        keys = [docid[hit] * n_words + uni[hit]]
+        bigram = np.full(len(flat), -1, dtype=np.int64)  # column of the bigram starting at each token, or -1
         if self.config.word_ngram_max >= 2 and len(w.bigram_col) and len(flat) > 1:
             first, second = tid[:-1], tid[1:]
-            ok = (first >= 0) & (second >= 0) & (docid[:-1] == docid[1:])
+            ok = np.flatnonzero((first >= 0) & (second >= 0) & (docid[:-1] == docid[1:]))
             pos = w.bigram_index.get_indexer(first[ok] * len(w.token_ids) + second[ok])
             found = pos >= 0
-            keys.append(docid[:-1][ok][found] * n_words + w.bigram_col[pos[found]])
-        dot, sq = _tf_sums(np.concatenate(keys), n, n_words, w.word_idf_coef, w.word_idf_sq)
+            bigram[ok[found]] = w.bigram_col[pos[found]]
+        if _use_kernels(n, n_words):
+            keys = np.stack((uni, bigram), axis=1).ravel()  # grouped by post: two keys per token
+            bounds = np.zeros(n + 1, dtype=np.int64)
+            np.cumsum(lens * 2, out=bounds[1:])
+            return _normalized(*_kernels.key_sums(keys, bounds, n_words, w.word_idf_coef, w.word_idf_sq))
+        u = np.flatnonzero(uni >= 0)
+        b = np.flatnonzero(bigram >= 0)
+        keys = np.concatenate((docid[u] * n_words + uni[u], docid[b] * n_words + bigram[b]))
+        dot, sq = _tf_sums(keys, n, n_words, w.word_idf_coef, w.word_idf_sq)
         return _normalized(dot, sq)
 
     def transform(self, docs: Sequence[Doc]) -> sp.csr_matrix:

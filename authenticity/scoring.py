@@ -31,7 +31,7 @@ import pandas as pd
 from .errors import InputError
 from .features import Doc, prepare
 from .model import Model
-from .tokenize import detect_lang
+from .tokenize import detect_langs
 
 __all__ = [
     "MAX_CHARS",
@@ -82,12 +82,13 @@ def score_texts(model: Model, values: Sequence[object], reasons: int = 0) -> dic
     reasons_out: list[str | None] = [None] * len(values)
     if ok:
         docs: list[Doc] = prepare([values[i] for i in ok])  # type: ignore[misc]
-        p = model.proba_docs(docs)
+        p = model.proba_docs(docs).tolist()
+        langs = detect_langs([d.text for d in docs])
         for j, i in enumerate(ok):
-            pj = float(p[j])
+            pj = p[j]
             p_out[i] = round(pj, 4)
             label_out[i] = model.label_of(pj)
-            lang_out[i] = detect_lang(docs[j].text)
+            lang_out[i] = langs[j]
         if reasons > 0:
             for i in ok:
                 e = model.explain(values[i])  # type: ignore[arg-type]

@@ -164,7 +164,7 @@ _DURATION = re.compile(
     "|".join((
         # 用了两周, 坚持3个月, 已经半年
         _first_char_dispatch(("用了", "坚持", "吃了", "穿了", "住了", "开了", "养了", "玩了", "读了", "已经", "连续"),
-                             rf"[^\s,。!?]{{0,3}}?{_NUM}+\s?(?:个)?(?:天|周|星期|礼拜|禮拜|个月|個月|月|年|次|晚|瓶|罐)"),
+                             rf"[^\s,。!?\x00]{{0,3}}?{_NUM}+\s?(?:个)?(?:天|周|星期|礼拜|禮拜|个月|個月|月|年|次|晚|瓶|罐)"),
         # 第三天, 第2瓶
         r"第[一二三四五六七八九十\d]+(?:天|周|个月|次|瓶)",
         # for two weeks, after a month
@@ -181,25 +181,9 @@ _UNIT_NUMBER = re.compile(_digit_led(
 _LIST_LINE = re.compile(r"(?m)^\s*(?:[-•·*>]|\d+[.、)]|[①-⑩]|[\u2600-\u27bf\U0001F300-\U0001FAFF]\ufe0f?)")
 _SENT_SPLIT = re.compile(r"[。!?\n.;;…]+")
 # One character class first (emoji, or the "[" of a bracket emoji such as [赞r]), then what that start needs.
-_EMOJI = re.compile(r"[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\[](?:(?<=\[)[^\[\]\s]{1,8}r\]|(?<!\[))")
+_EMOJI = re.compile(r"[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\[](?:(?<=\[)[^\[\]\s\x00]{1,8}r\]|(?<!\[))")
 _PH_PRICE = re.compile(f"[{PLACEHOLDERS['price']}{PLACEHOLDERS['discount']}]")
 _PH_LINK = re.compile(f"[{PLACEHOLDERS['url']}{PLACEHOLDERS['mention']}]")
-
-
-def _count(rx: re.Pattern[str]) -> Callable[[str, Sequence[str]], float]:
-    return lambda text, toks: math.log1p(len(rx.findall(text)))
-
-
-def _per100(rx: re.Pattern[str]) -> Callable[[str, Sequence[str]], float]:
-    return lambda text, toks: 100.0 * len(rx.findall(text)) / (len(text) + 20)
-
-
-def _ratio(rx: re.Pattern[str]) -> Callable[[str, Sequence[str]], float]:
-    return lambda text, toks: len(rx.findall(text)) / (len(toks) + 5)
-
-
-def _exclamations(text: str, toks: Sequence[str]) -> float:
-    return 100.0 * text.count("!") / (len(text) + 20)
 
 
 def _hashtags(text: str, toks: Sequence[str]) -> float:
@@ -207,14 +191,6 @@ def _hashtags(text: str, toks: Sequence[str]) -> float:
         return 0.0
     # tokens that start with "#", counted in C over the joined tokens
     return math.log1p(("\x00" + "\x00".join(toks)).count("\x00#"))
-
-
-def _price(text: str, toks: Sequence[str]) -> float:
-    return math.log1p(len(_PH_PRICE.findall(text)) + len(_PRICE_WORDS.findall(text)))
-
-
-def _links(text: str, toks: Sequence[str]) -> float:
-    return math.log1p(len(_PH_LINK.findall(text)))
 
 
 def _list_lines(text: str, toks: Sequence[str]) -> float:
@@ -235,56 +211,118 @@ def _question(text: str, toks: Sequence[str]) -> float:
     return min(text.count("?"), 5) / 5
 
 
+# How a count of matches becomes a signal value: log1p(count), per 100 characters, or per token.
+_SCALES: dict[str, Callable[[float, int, int], float]] = {
+    "log": lambda count, n_chars, n_tokens: math.log1p(count),
+    "per100": lambda count, n_chars, n_tokens: 100.0 * count / (n_chars + 20),
+    "per_token": lambda count, n_chars, n_tokens: count / (n_tokens + 5),
+}
+
+
 @dataclass(frozen=True)
 class Signal:
-    """One named style signal."""
+    """One named style signal.
+
+    A *counted* signal has ``patterns`` and a ``scale``: its value is the
+    number of matches of the patterns, scaled (see ``_SCALES``); the others
+    compute their value with ``func``.
+    """
 
     name: str
     description: str
-    func: Callable[[str, Sequence[str]], float]
+    func: Callable[[str, Sequence[str]], float] | None = None
+    patterns: tuple[re.Pattern[str], ...] = ()
+    scale: str = ""
+
+    def value(self, text: str, tokens: Sequence[str]) -> float:
+        """This signal's raw value for one normalized post and its tokens."""
+        if self.func is not None:
+            return self.func(text, tokens)
+        count = sum(len(rx.findall(text)) for rx in self.patterns)
+        return _SCALES[self.scale](count, len(text), len(tokens))
+
+
+def _counted(name: str, description: str, scale: str, *patterns: re.Pattern[str]) -> Signal:
+    return Signal(name, description, patterns=patterns, scale=scale)
 
 
 SIGNALS: tuple[Signal, ...] = (
-    Signal("first_person", "first-person words (我, I, my) per token", _ratio(_FIRST_PERSON)),
-    Signal("addresses_audience", "addresses the audience (姐妹们, 家人们, you guys) per token",
-           _ratio(_ADDRESS)),
-    Signal("exclamations", "exclamation marks per 100 characters", _exclamations),
-    Signal("emoji", "emoji and bracket emoji ([赞R]) per 100 characters", _per100(_EMOJI)),
+    _counted("first_person", "first-person words (我, I, my) per token", "per_token", _FIRST_PERSON),
+    _counted("addresses_audience", "addresses the audience (姐妹们, 家人们, you guys) per token", "per_token",
+             _ADDRESS),
+    _counted("exclamations", "exclamation marks per 100 characters", "per100", re.compile("!")),
+    _counted("emoji", "emoji and bracket emoji ([赞R]) per 100 characters", "per100", _EMOJI),
     Signal("hashtags", "number of hashtags (log)", _hashtags),
-    Signal("superlatives", "superlatives and absolute terms (最, 第一, best, #1, perfect) (log)",
-           _count(_SUPERLATIVE)),
-    Signal("hype_words", "hype words (绝绝子, 闭眼入, yyds, must-have, holy grail) (log)", _count(_HYPE)),
-    Signal("calls_to_action", "calls to action (冲, 手慢无, 链接, link in bio, use code) (log)", _count(_CTA)),
-    Signal("price_discount", "prices, discounts and deal words (¥199, 5折, 领券, promo) (log)", _price),
-    Signal("links_mentions", "links and @mentions (log)", _links),
-    Signal("duration_of_use", "says how long it was used (用了两周, after 3 weeks) (log)", _count(_DURATION)),
-    Signal("personal_context", "own situation (干皮, 我家, budget, my kid, commute) (log)", _count(_PERSONAL)),
-    Signal("balance", "drawbacks and caveats (缺点, 但是, 不过, but, downside) (log)", _count(_BALANCE)),
-    Signal("negative", "negative experience (失望, 退货, 踩雷, returned, waste) (log)", _count(_NEGATIVE)),
-    Signal("hedging", "uncertainty (可能, 感觉, 不确定, maybe, I think) (log)", _count(_HEDGE)),
-    Signal("disclosure_thanks", "sponsorship words and brand thanks (合作, 感谢, gifted, #ad) (log)",
-           _count(_DISCLOSURE)),
-    Signal("specific_numbers", "numbers with units (20ml, 3周, 2 hours, 5楼) per 100 characters",
-           _per100(_UNIT_NUMBER)),
+    _counted("superlatives", "superlatives and absolute terms (最, 第一, best, #1, perfect) (log)", "log",
+             _SUPERLATIVE),
+    _counted("hype_words", "hype words (绝绝子, 闭眼入, yyds, must-have, holy grail) (log)", "log", _HYPE),
+    _counted("calls_to_action", "calls to action (冲, 手慢无, 链接, link in bio, use code) (log)", "log", _CTA),
+    _counted("price_discount", "prices, discounts and deal words (¥199, 5折, 领券, promo) (log)", "log", _PH_PRICE,
+             _PRICE_WORDS),
+    _counted("links_mentions", "links and @mentions (log)", "log", _PH_LINK),
+    _counted("duration_of_use", "says how long it was used (用了两周, after 3 weeks) (log)", "log", _DURATION),
+    _counted("personal_context", "own situation (干皮, 我家, budget, my kid, commute) (log)", "log", _PERSONAL),
+    _counted("balance", "drawbacks and caveats (缺点, 但是, 不过, but, downside) (log)", "log", _BALANCE),
+    _counted("negative", "negative experience (失望, 退货, 踩雷, returned, waste) (log)", "log", _NEGATIVE),
+    _counted("hedging", "uncertainty (可能, 感觉, 不确定, maybe, I think) (log)", "log", _HEDGE),
+    _counted("disclosure_thanks", "sponsorship words and brand thanks (合作, 感谢, gifted, #ad) (log)", "log",
+             _DISCLOSURE),
+    _counted("specific_numbers", "numbers with units (20ml, 3周, 2 hours, 5楼) per 100 characters", "per100",
+             _UNIT_NUMBER),
     Signal("list_structure", "share of lines that start with a bullet, number or emoji", _list_lines),
     Signal("sentence_variety", "variation of sentence lengths (coefficient of variation)", _variety),
     Signal("questions", "question marks (capped at 5, scaled to 0-1)", _question),
 )
 SIGNAL_NAMES: tuple[str, ...] = tuple(s.name for s in SIGNALS)
-_FUNCS = tuple(s.func for s in SIGNALS)
 
 
 def signal_values(text: str, tokens: Sequence[str]) -> list[float]:
     """The raw signal values of one normalized post, in ``SIGNALS`` order."""
-    return [f(text, tokens) for f in _FUNCS]
+    return [s.value(text, tokens) for s in SIGNALS]
 
 
 def signal_matrix(texts: Sequence[str], tokens: Sequence[Sequence[str]]) -> np.ndarray:
-    """A dense ``(n_posts, n_signals)`` float64 matrix of raw signal values."""
-    if len(texts) != len(tokens):
-        raise ValueError(f"{len(texts)} texts but {len(tokens)} token lists")
-    rows = [[f(t, toks) for f in _FUNCS] for t, toks in zip(texts, tokens, strict=True)]
-    return np.array(rows, dtype=np.float64).reshape(len(texts), len(SIGNALS))
+    """A dense ``(n_posts, n_signals)`` float64 matrix of raw signal values (row *i* is ``signal_values`` of post *i*).
+
+    Counted signals run each pattern once over the whole batch, joined with NUL
+    separators that no pattern can match across, and assign matches to posts
+    by position; this saves a regex call per post and signal.
+    """
+    n = len(texts)
+    if n != len(tokens):
+        raise ValueError(f"{n} texts but {len(tokens)} token lists")
+    out = np.zeros((n, len(SIGNALS)), dtype=np.float64)
+    if n == 0:
+        return out
+    if any("\x00" in t for t in texts):  # normalized text never has NUL; anything else goes post by post
+        for i, (t, toks) in enumerate(zip(texts, tokens, strict=True)):
+            out[i] = signal_values(t, toks)
+        return out
+    joined = "\x00".join(texts)
+    n_chars = np.fromiter(map(len, texts), dtype=np.int64, count=n)
+    n_tokens = np.fromiter(map(len, tokens), dtype=np.int64, count=n)
+    starts = np.zeros(n, dtype=np.int64)
+    np.cumsum(n_chars[:-1] + 1, out=starts[1:])
+    counts: dict[re.Pattern[str], np.ndarray] = {}
+
+    def count(rx: re.Pattern[str]) -> np.ndarray:
+        if rx not in counts:
+            pos = np.fromiter((m.start() for m in rx.finditer(joined)), dtype=np.int64)
+            counts[rx] = np.bincount(np.searchsorted(starts, pos, side="right") - 1, minlength=n)
+        return counts[rx]
+
+    for j, s in enumerate(SIGNALS):
+        if s.func is not None:
+            out[:, j] = [s.func(t, k) for t, k in zip(texts, tokens, strict=True)]
+            continue
+        c = sum(count(rx) for rx in s.patterns).astype(np.float64)
+        if s.scale == "log":
+            out[:, j] = np.log1p(c)
+        elif s.scale == "per100":
+            out[:, j] = 100.0 * c / (n_chars + 20)
+        else:
+            out[:, j] = c / (n_tokens + 5)
+    return out
 
 
 def docs() -> str:

@@ -170,3 +170,56 @@ def test_tokenize_equals_the_one_run_at_a_time_reference(corpus: pd.DataFrame) -
 
     for doc in prepare([*_texts(corpus, 400), "#好物分享 [赞r] 㐀鿿豈𠀀 한국어 カタカナ it's _x_ 真的!好用。"]):
         assert tokenize(doc.text) == _reference_tokenize(doc.text)
+
+
+def test_detect_langs_equals_detect_lang(corpus: pd.DataFrame) -> None:
+    from authenticity.tokenize import detect_lang, detect_langs
+
+    texts = [d.text for d in prepare(_texts(corpus))] + ["𠀀𠀁 abc", "\ud800x", "ÀÉ", "123"]
+    assert detect_langs(texts) == [detect_lang(t) for t in texts]
+    assert detect_langs([]) == []
+
+
+def test_compiled_kernels_agree_with_numpy(small_model: Model, corpus: pd.DataFrame,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    from authenticity import _kernels, features
+
+    if not _kernels.available():
+        pytest.skip("numba is not installed (pip install 'authenticity[fast]')")
+    docs = prepare(_texts(corpus, 200))
+    f = small_model.featurizer
+    monkeypatch.setattr(features, "KERNEL_MIN_BATCH", 1)
+    compiled = f.decision(docs, small_model.coef)
+    monkeypatch.setattr(features, "KERNEL_MIN_BATCH", 10**9)
+    numpy_only = f.decision(docs, small_model.coef)
+    assert np.allclose(compiled, numpy_only, rtol=0, atol=1e-10)
+    # non-power-of-two buckets and bigram-free configs take the other branches of the kernels
+    cfg = FeatureConfig(min_df=1, char_buckets=1000, word_ngram_max=1, char_ngram_min=2)
+    g = Featurizer(cfg).fit(docs)
+    coef = np.random.default_rng(1).normal(size=g.n_features)
+    monkeypatch.setattr(features, "KERNEL_MIN_BATCH", 1)
+    assert np.allclose(g.decision(docs, coef), g.transform(docs) @ coef, rtol=0, atol=1e-10)
+
+
+def test_kernels_can_be_turned_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    from authenticity import _kernels
+
+    _kernels._compiled.cache_clear()
+    monkeypatch.setenv("AUTHENTICITY_NUMBA", "0")
+    try:
+        assert not _kernels.available()
+    finally:
+        monkeypatch.delenv("AUTHENTICITY_NUMBA")
+        _kernels._compiled.cache_clear()
+
+
+def test_batched_signals_equal_signals_one_post_at_a_time(corpus: pd.DataFrame) -> None:
+    from authenticity.signals import signal_matrix, signal_values
+
+    docs = prepare([*_texts(corpus, 400), "[ab", "cr] 12", "ml 用了", "两周"])  # matches must not cross posts
+    texts, tokens = [d.text for d in docs], [d.tokens for d in docs]
+    one_by_one = np.array([signal_values(t, k) for t, k in zip(texts, tokens, strict=True)])
+    assert np.allclose(signal_matrix(texts, tokens), one_by_one, rtol=0, atol=1e-12)
+    # text with a NUL (never produced by normalize) is still handled, post by post
+    assert np.allclose(signal_matrix(["a\x00b!", "c"], [["a"], ["c"]]),
+                       [signal_values("a\x00b!", ["a"]), signal_values("c", ["c"])])
