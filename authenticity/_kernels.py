@@ -16,7 +16,12 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["available", "char_sums", "key_sums"]
+__all__ = ["MIN_BATCH", "LiteralTable", "available", "char_sums", "key_sums", "literal_counts", "use"]
+
+# Batches smaller than this use the plain NumPy / regex code even when the kernels are available: loading them
+# costs a few tenths of a second once per process, which a single draft check should not pay.
+MIN_BATCH = 500
+_WORD_TABLE_SIZE = 0x40000
 
 
 @lru_cache(maxsize=1)
@@ -113,12 +118,157 @@ def _compiled() -> tuple[Any, Any] | None:
             sq[d] = q
         return dot, sq
 
-    return _char, _keys
+    @njit(cache=True, nogil=True)
+    def _literals(cp, bounds, root, edge_keys, edge_child, term_ptr, term_sig, term_start, term_end, word,
+                  n_sig):  # type: ignore[no-untyped-def]
+        n = len(bounds) - 1
+        counts = np.zeros((n, n_sig), dtype=np.int64)
+        next_free = np.zeros(n_sig, dtype=np.int64)
+        best = np.zeros(n_sig, dtype=np.int64)
+        hit = np.empty(n_sig, dtype=np.int64)
+        n_edges = len(edge_keys)
+        n_word = len(word)
+        for d in range(n):
+            start = bounds[d]
+            end = bounds[d + 1]
+            next_free[:] = start
+            for i in range(start, end):
+                c = cp[i]
+                if c >= len(root):
+                    continue
+                node = root[c]
+                if node < 0:
+                    continue
+                n_hit = 0
+                j = i + 1
+                while True:
+                    for t in range(term_ptr[node], term_ptr[node + 1]):
+                        sig = term_sig[t]
+                        if i < next_free[sig]:
+                            continue
+                        if term_start[t] and i > start and cp[i - 1] < n_word and word[cp[i - 1]]:
+                            continue
+                        if term_end[t] and j < end and cp[j] < n_word and word[cp[j]]:
+                            continue
+                        if best[sig] == 0:
+                            hit[n_hit] = sig
+                            n_hit += 1
+                        best[sig] = j - i  # deeper is longer: the longest word wins
+                    if j >= end:
+                        break
+                    key = (np.int64(node) << 21) | np.int64(cp[j])
+                    lo = 0
+                    hi = n_edges
+                    while lo < hi:
+                        mid = (lo + hi) >> 1
+                        if edge_keys[mid] < key:
+                            lo = mid + 1
+                        else:
+                            hi = mid
+                    if lo == n_edges or edge_keys[lo] != key:
+                        break
+                    node = edge_child[lo]
+                    j += 1
+                for h in range(n_hit):
+                    sig = hit[h]
+                    counts[d, sig] += 1
+                    next_free[sig] = i + best[sig]
+                    best[sig] = 0
+        return counts
+
+    return _char, _keys, _literals
 
 
 def available() -> bool:
     """True when numba is installed and not turned off with ``AUTHENTICITY_NUMBA=0``."""
     return _compiled() is not None
+
+
+def warm_up() -> None:
+    """Compile (or load from numba's cache) every kernel and build the word-character table."""
+    kernels = _compiled()
+    if kernels is None:
+        return
+    char_sums(["ab"], 1, 2, 16, np.zeros(16), np.zeros(16))
+    key_sums(np.array([0, -1], dtype=np.int64), np.array([0, 2], dtype=np.int64), 1, np.zeros(1), np.zeros(1))
+    literal_counts(["ab"], LiteralTable([(("a", True),)]))
+
+
+def use(n_docs: int) -> bool:
+    """Whether a batch of ``n_docs`` posts should use the kernels."""
+    return n_docs >= MIN_BATCH and available()
+
+
+@lru_cache(maxsize=1)
+def _word_chars() -> np.ndarray:
+    """``table[cp]`` is True when ``chr(cp)`` is a regex word character (``\\w``).
+
+    The table covers planes 0-3, where every letter and digit of Unicode is; the kernel takes code points beyond
+    it (unassigned planes, tags, private use) as non-word characters, as the regex engine does.
+    """
+    import re
+
+    every = "".join(map(chr, range(_WORD_TABLE_SIZE)))
+    marked = re.sub(r"\w", "\x01", every)
+    return np.frombuffer(marked.encode("utf-32-le", "surrogatepass"), dtype=np.uint32) == 1
+
+
+class LiteralTable:
+    """Lists of literal words, one list per signal, as a trie the kernel walks once per position.
+
+    At each position every signal takes its longest word that matches there (a Latin word only as a whole word:
+    no word character before it, nor after it when it ends in a letter or digit), unless its previous match
+    still covers the position: what ``authenticity.signals.keyword_pattern`` does, for all lists in one pass.
+    """
+
+    def __init__(self, lists: list[tuple[tuple[str, bool], ...]]) -> None:
+        """``lists[k]`` holds ``(word, latin)`` pairs of signal *k*."""
+        children: list[dict[int, int]] = [{}]
+        terms: list[list[tuple[int, bool, bool]]] = [[]]
+        for k, words in enumerate(lists):
+            # the regexes try a list's other words before its Latin words; longest-first agrees unless an other
+            # word is a prefix of a Latin one
+            others = [w for w, latin in words if not latin]
+            for word, latin in words:
+                if latin and any(word.startswith(o) for o in others):
+                    raise ValueError(f"list {k}: {word!r} starts with a non-Latin word of the same list")
+            for word, latin in words:
+                node = 0
+                for ch in word:
+                    nxt = children[node].get(ord(ch))
+                    if nxt is None:
+                        nxt = len(children)
+                        children[node][ord(ch)] = nxt
+                        children.append({})
+                        terms.append([])
+                    node = nxt
+                terms[node].append((k, latin, latin and word[-1].isalnum()))
+        firsts = children[0]
+        self.root = np.full(max(firsts, default=0) + 1, -1, dtype=np.int32)
+        for ch, child in firsts.items():
+            self.root[ch] = child
+        edges = sorted(((node << 21) | ch, child) for node in range(1, len(children))
+                       for ch, child in children[node].items())
+        self.edge_keys = np.array([e for e, _ in edges], dtype=np.int64)
+        self.edge_child = np.array([c for _, c in edges], dtype=np.int32)
+        self.term_ptr = np.zeros(len(terms) + 1, dtype=np.int64)
+        np.cumsum([len(t) for t in terms], out=self.term_ptr[1:])
+        flat = [x for t in terms for x in t]
+        self.term_sig = np.array([x[0] for x in flat], dtype=np.int64)
+        self.term_start = np.array([x[1] for x in flat], dtype=np.bool_)
+        self.term_end = np.array([x[2] for x in flat], dtype=np.bool_)
+        self.n_lists = len(lists)
+
+
+def literal_counts(texts: list[str], table: LiteralTable) -> np.ndarray:
+    """Matches per post and list, shape ``(len(texts), table.n_lists)``."""
+    kernels = _compiled()
+    assert kernels is not None
+    cp = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    bounds = np.zeros(len(texts) + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)), out=bounds[1:])
+    return kernels[2](cp, bounds, table.root, table.edge_keys, table.edge_child, table.term_ptr, table.term_sig,
+                      table.term_start, table.term_end, _word_chars(), table.n_lists)
 
 
 def _tables(n_cols: int, n_keys: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

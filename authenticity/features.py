@@ -198,13 +198,8 @@ def _tfidf(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
     return x
 
 
-# Batches smaller than this use NumPy even when the compiled kernels are available: loading them costs a few
-# tenths of a second once per process, which a single draft check should not pay.
-KERNEL_MIN_BATCH = 500
-
-
 def _use_kernels(n_docs: int, n_cols: int) -> bool:
-    return n_docs >= KERNEL_MIN_BATCH and n_cols <= 1 << 24 and _kernels.available()
+    return n_cols <= 1 << 24 and _kernels.use(n_docs)
 
 
 def _normalized(dot: np.ndarray, sq: np.ndarray) -> np.ndarray:

@@ -361,7 +361,7 @@ def _csv_chunks(src: Any, label: Any, sep: str, encoding: str, chunksize: int | 
         warnings.simplefilter("always")
         try:
             reader = pd.read_csv(
-                src, sep=sep, encoding=encoding, dtype=str, keep_default_na=False, na_filter=False,
+                src, sep=sep, encoding=encoding, dtype=object, keep_default_na=False, na_filter=False,
                 chunksize=chunksize or 50_000, on_bad_lines="warn" if skip_bad_lines else "error",
                 engine="c", encoding_errors="strict", skip_blank_lines=True, **layout,
             )

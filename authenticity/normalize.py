@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 
 from ._regex import led
 
@@ -87,21 +88,28 @@ _SUBS: list[tuple[re.Pattern[str], str]] = [
     # Weibo topic tags: "#好物分享#" -> "#好物分享"
     (re.compile(r"#([^#\s]{1,30})#"), r" #\1 "),
 ]
-# Cheap tests that must pass before a substitution is tried (most posts have no URL, phone, price …). Each one
-# starts with a literal or a character class, so the regex engine scans for it in C.
-_GATES: list[re.Pattern[str] | None] = [
-    re.compile(r"http|www\."),
-    re.compile("@"),
-    re.compile(r"\.(?:com|cn|net|org|io|co|me|ly|shop|store)"),
-    re.compile("@"),
-    re.compile(r"\d\d{6}"),
-    re.compile(r"折|%|满|bogo|买一送一|第二件"),
-    re.compile(r"¥|\$|€|£|元|块钱|rmb|usd|dollar|bucks|quid"),
-    re.compile("#"),
-    re.compile("#"),
+# Cheap tests that must pass before a substitution is tried (most posts have no URL, phone, price …): each is a
+# necessary condition for its substitution to match, so skipping the substitution when it fails changes nothing.
+# Substring tests run in C; the regexes start with a literal or a character class, so they scan in C too.
+def _has(*needles: str) -> Callable[[str], bool]:
+    return lambda text: any(n in text for n in needles)
+
+
+_GATES: list[Callable[[str], bool]] = [
+    _has("http", "www."),
+    re.compile(r"@[a-z0-9-]{1,63}\.").search,  # an e-mail address: @domain.
+    re.compile(r"\.(?:com|cn|net|org|io|co|me|ly|shop|store)").search,
+    _has("@"),
+    re.compile(r"\d\d{6}").search,
+    re.compile(r"折|%|满|bogo|买一送一|第二件").search,
+    re.compile(r"¥|\$|€|£|元|块钱|rmb|usd|dollar|bucks|quid").search,
+    _has("#"),
+    _has("#"),
 ]
-# Runs of spaces become one space, written so that a lone space (most of them) is not a match at all.
+# Runs of spaces become one space, written so that a lone space (most of them) is not a match at all; and only
+# tried when there are two spaces in a row or a whitespace character other than space and newline.
 _SPACES_RE = re.compile(r"[^\S\n](?:(?<= )[^\S\n]+|(?<! )[^\S\n]*)")
+_OTHER_SPACE_RE = re.compile(r"[^\S \n]")
 _NEWLINES_RE = re.compile(r"[ \n](?:(?<= )\n\s*|(?<=\n)\s*)")
 # Characters common in Chinese posts whose NFKC form is their own full decomposition (full-width punctuation,
 # the ideographic space, …): replacing them first leaves NFKC's result unchanged and usually makes the post
@@ -131,9 +139,10 @@ def normalize(text: str) -> str:
     # NFKC can produce new controls from compatibility forms; drop them again.
     text = _DROP_RE.sub("", text)
     for (pattern, repl), gate in zip(_SUBS, _GATES, strict=True):
-        if gate is None or gate.search(text):
+        if gate(text):
             text = pattern.sub(repl, text)
-    text = _SPACES_RE.sub(" ", text)
+    if "  " in text or _OTHER_SPACE_RE.search(text):
+        text = _SPACES_RE.sub(" ", text)
     if "\n" in text:
         text = _NEWLINES_RE.sub("\n", text)
     return text.strip()

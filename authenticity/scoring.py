@@ -151,6 +151,18 @@ def score(data: pd.DataFrame | Sequence[str], model: Model | str | os.PathLike[s
 _WORKER_MODEL: Model | None = None
 
 
+def warm_up() -> None:
+    """Load what scoring a large batch needs (segmenter dictionary, compiled kernels) ahead of the first batch."""
+    from . import _kernels
+    from .signals import _literal_table
+    from .tokenize import cut_chinese
+
+    cut_chinese("预热")
+    if _kernels.available():
+        _kernels.warm_up()
+        _literal_table()
+
+
 def _init_worker(model: Model) -> None:
     global _WORKER_MODEL
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -248,8 +260,13 @@ def score_file(
     """Score a file chunk by chunk on ``jobs`` processes; write ``out`` atomically (CSV to stdout if None)."""
     from .io import TableWriter, find_column, iter_table
 
-    jobs = max(1, jobs or os.cpu_count() or 1)
     batch = max(200, min(_BATCH, chunk_size))
+    if jobs is None:
+        jobs = os.cpu_count() or 1
+        rows = _estimate_rows(path) if jobs > 1 and str(path) != "-" else None
+        if rows is not None and rows <= batch:  # one batch: starting workers would cost more than it saves
+            jobs = 1
+    jobs = max(1, jobs)
     chunks = iter_table(path, chunksize=chunk_size, encoding=encoding, sheet=sheet, skip_bad_lines=skip_bad_lines)
     resolved: dict[str, str] = {}
 
@@ -288,6 +305,8 @@ def score_file(
             import multiprocessing as mp
 
             ctx = mp.get_context("forkserver" if sys.platform != "win32" else "spawn")
+            if sys.platform != "win32":
+                ctx.set_forkserver_preload(["authenticity._worker"])
             queue: deque[tuple[Future[dict[str, list[Any]]], pd.DataFrame, int, int]] = deque()
             with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker, initargs=(model,)) as ex:
                 try:

@@ -24,13 +24,16 @@ import math
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
 import numpy as np
 
+from . import _kernels
 from .normalize import PLACEHOLDERS
 
-__all__ = ["KEYWORDS", "SIGNALS", "SIGNAL_NAMES", "Signal", "docs", "keyword_pattern", "signal_matrix",
-           "signal_values"]
+__all__ = ["KEYWORDS", "SIGNALS", "SIGNAL_NAMES", "Signal", "docs", "keyword_pattern",
+           "signal_matrix", "signal_values"]
 
 KEYWORDS: dict[str, tuple[str, ...]] = {
     "first_person": ("我", "本人", "俺", "咱", "i", "me", "my", "mine", "myself", "i'm", "i've", "i'd", "i'll", "im"),
@@ -275,6 +278,24 @@ SIGNALS: tuple[Signal, ...] = (
 )
 SIGNAL_NAMES: tuple[str, ...] = tuple(s.name for s in SIGNALS)
 
+# Signals that count plain lists of literal words. With the compiled kernels (``authenticity[fast]``) one pass over
+# a batch counts all of them, with the same rule as their regexes (the tests compare the two).
+_LITERALS: dict[str, tuple[str, ...]] = {
+    **KEYWORDS,
+    "exclamations": ("!",),
+    "price_discount": (*KEYWORDS["price_discount"], PLACEHOLDERS["price"], PLACEHOLDERS["discount"]),
+    "links_mentions": (PLACEHOLDERS["url"], PLACEHOLDERS["mention"]),
+}
+_LITERAL_COLUMNS = [SIGNAL_NAMES.index(name) for name in _LITERALS]
+
+
+@lru_cache(maxsize=1)
+def _literal_table() -> Any:
+    from ._kernels import LiteralTable
+
+    return LiteralTable([tuple((w, _LATIN_WORD.fullmatch(w) is not None) for w in dict.fromkeys(words))
+                         for words in _LITERALS.values()])
+
 
 def signal_values(text: str, tokens: Sequence[str]) -> list[float]:
     """The raw signal values of one normalized post, in ``SIGNALS`` order."""
@@ -284,9 +305,10 @@ def signal_values(text: str, tokens: Sequence[str]) -> list[float]:
 def signal_matrix(texts: Sequence[str], tokens: Sequence[Sequence[str]]) -> np.ndarray:
     """A dense ``(n_posts, n_signals)`` float64 matrix of raw signal values (row *i* is ``signal_values`` of post *i*).
 
-    Counted signals run each pattern once over the whole batch, joined with NUL
-    separators that no pattern can match across, and assign matches to posts
-    by position; this saves a regex call per post and signal.
+    Counted signals run their patterns once over the whole batch, joined with
+    NUL separators that no pattern can match across, and assign matches to
+    posts by position. With the compiled kernels, one pass counts every signal
+    that is a list of literal words.
     """
     n = len(texts)
     if n != len(tokens):
@@ -303,19 +325,23 @@ def signal_matrix(texts: Sequence[str], tokens: Sequence[Sequence[str]]) -> np.n
     n_tokens = np.fromiter(map(len, tokens), dtype=np.int64, count=n)
     starts = np.zeros(n, dtype=np.int64)
     np.cumsum(n_chars[:-1] + 1, out=starts[1:])
-    counts: dict[re.Pattern[str], np.ndarray] = {}
-
-    def count(rx: re.Pattern[str]) -> np.ndarray:
-        if rx not in counts:
-            pos = np.fromiter((m.start() for m in rx.finditer(joined)), dtype=np.int64)
-            counts[rx] = np.bincount(np.searchsorted(starts, pos, side="right") - 1, minlength=n)
-        return counts[rx]
+    compiled = np.zeros((n, len(SIGNALS)), dtype=np.int64)
+    done: set[int] = set()
+    if _kernels.use(n):
+        compiled[:, _LITERAL_COLUMNS] = _kernels.literal_counts(list(texts), _literal_table())
+        done.update(_LITERAL_COLUMNS)
 
     for j, s in enumerate(SIGNALS):
         if s.func is not None:
             out[:, j] = [s.func(t, k) for t, k in zip(texts, tokens, strict=True)]
             continue
-        c = sum(count(rx) for rx in s.patterns).astype(np.float64)
+        if j in done:
+            c = compiled[:, j].astype(np.float64)
+        else:
+            c = np.zeros(n)
+            for rx in s.patterns:
+                pos = np.fromiter((m.start() for m in rx.finditer(joined)), dtype=np.int64)
+                c += np.bincount(np.searchsorted(starts, pos, side="right") - 1, minlength=n)
         if s.scale == "log":
             out[:, j] = np.log1p(c)
         elif s.scale == "per100":

@@ -101,27 +101,24 @@ def tokenize(text: str) -> list[str]:
     toks = _TOKENS(text)
     if not CJK_RE.search(text):
         return toks
-    # Chinese runs are the tokens that start with a Chinese character (tags and bracket emoji start with # and [).
-    runs = [t for t in toks if _is_cjk(t[0])]
-    if not runs:
+    # Chinese runs are the tokens that start with a Chinese character (tags and bracket emoji start with # and [);
+    # comparing whole strings against the range ends tests the first character without indexing.
+    at = [i for i, t in enumerate(toks)
+          if t >= "\u3400" and (t < "\ua000" or "\uf900" <= t < "\ufb00" or "\U00020000" <= t < "\U0002fa20")]
+    if not at:
         return toks
     # One call to the segmenter per post: runs joined by newlines, which it keeps as tokens of their own.
-    pieces = _load(_want())[1]("\n".join(runs))
+    pieces = _load(_want())[1]("\n".join([toks[i] for i in at]))
     pieces.append("\n")
     out: list[str] = []
-    pos = 0
-    for t in toks:
-        if _is_cjk(t[0]):
-            end = pieces.index("\n", pos)
-            out += pieces[pos:end]
-            pos = end + 1
-        else:
-            out.append(t)
+    prev = pos = 0
+    for i in at:
+        end = pieces.index("\n", pos)
+        out += toks[prev:i]
+        out += pieces[pos:end]
+        prev, pos = i + 1, end + 1
+    out += toks[prev:]
     return out
-
-
-def _is_cjk(ch: str) -> bool:
-    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" or "\U00020000" <= ch <= "\U0002fa1f"
 
 
 def script_runs(text: str) -> list[tuple[str, str]]:

@@ -14,7 +14,7 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from authenticity.features import FeatureConfig, Featurizer, prepare
@@ -182,22 +182,22 @@ def test_detect_langs_equals_detect_lang(corpus: pd.DataFrame) -> None:
 
 def test_compiled_kernels_agree_with_numpy(small_model: Model, corpus: pd.DataFrame,
                                            monkeypatch: pytest.MonkeyPatch) -> None:
-    from authenticity import _kernels, features
+    from authenticity import _kernels
 
     if not _kernels.available():
         pytest.skip("numba is not installed (pip install 'authenticity[fast]')")
     docs = prepare(_texts(corpus, 200))
     f = small_model.featurizer
-    monkeypatch.setattr(features, "KERNEL_MIN_BATCH", 1)
+    monkeypatch.setattr(_kernels, "MIN_BATCH", 1)
     compiled = f.decision(docs, small_model.coef)
-    monkeypatch.setattr(features, "KERNEL_MIN_BATCH", 10**9)
+    monkeypatch.setattr(_kernels, "MIN_BATCH", 10**9)
     numpy_only = f.decision(docs, small_model.coef)
     assert np.allclose(compiled, numpy_only, rtol=0, atol=1e-10)
     # non-power-of-two buckets and bigram-free configs take the other branches of the kernels
     cfg = FeatureConfig(min_df=1, char_buckets=1000, word_ngram_max=1, char_ngram_min=2)
     g = Featurizer(cfg).fit(docs)
     coef = np.random.default_rng(1).normal(size=g.n_features)
-    monkeypatch.setattr(features, "KERNEL_MIN_BATCH", 1)
+    monkeypatch.setattr(_kernels, "MIN_BATCH", 1)
     assert np.allclose(g.decision(docs, coef), g.transform(docs) @ coef, rtol=0, atol=1e-10)
 
 
@@ -223,3 +223,84 @@ def test_batched_signals_equal_signals_one_post_at_a_time(corpus: pd.DataFrame) 
     # text with a NUL (never produced by normalize) is still handled, post by post
     assert np.allclose(signal_matrix(["a\x00b!", "c"], [["a"], ["c"]]),
                        [signal_values("a\x00b!", ["a"]), signal_values("c", ["c"])])
+
+
+def _kernels_or_skip() -> object:
+    from authenticity import _kernels
+
+    if not _kernels.available():
+        pytest.skip("numba is not installed (pip install 'authenticity[fast]')")
+    return _kernels
+
+
+def test_compiled_literal_counts_equal_the_regexes(corpus: pd.DataFrame, monkeypatch: pytest.MonkeyPatch) -> None:
+    from authenticity.signals import signal_matrix
+
+    kernels = _kernels_or_skip()
+    docs = prepare([*_texts(corpus, 400), "con: cons con:s", "a must have", "i think i'm", "100%好 #1 10/10"])
+    texts, tokens = [d.text for d in docs], [d.tokens for d in docs]
+    monkeypatch.setattr(kernels, "MIN_BATCH", 10**9)
+    plain = signal_matrix(texts, tokens)
+    monkeypatch.setattr(kernels, "MIN_BATCH", 1)
+    assert np.array_equal(signal_matrix(texts, tokens), plain)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_PIECES), max_size=10).map("".join), min_size=1, max_size=4))
+def test_compiled_literal_counts_equal_the_regexes_on_generated_text(texts: list[str]) -> None:
+    from authenticity import _kernels
+    from authenticity.signals import _LITERAL_COLUMNS, SIGNALS, _literal_table
+
+    if not _kernels.available():
+        return
+    counts = _kernels.literal_counts(texts, _literal_table())
+    for text, row in zip(texts, counts.tolist(), strict=True):
+        expected = [sum(len(rx.findall(text)) for rx in SIGNALS[j].patterns) for j in _LITERAL_COLUMNS]
+        assert row == expected, text
+
+
+def test_literal_table_refuses_lists_the_kernel_would_count_differently() -> None:
+    kernels = _kernels_or_skip()
+    with pytest.raises(ValueError, match="starts with a non-Latin word"):
+        kernels.LiteralTable([(("ab-", False), ("ab-cd", True))])  # type: ignore[attr-defined]
+
+
+_WORD = st.text(alphabet="ab c中:", min_size=1, max_size=4).filter(lambda w: w.strip() == w and w.strip())
+
+
+@settings(max_examples=300, deadline=None)
+@example([["中a", "中a:b", ":b"], ["a", "a b"]], ["中a:b", "a b a", "中a:bb"])  # longest first, then what is left
+@given(st.lists(st.lists(_WORD, min_size=1, max_size=5, unique=True), min_size=1, max_size=3),
+       st.lists(st.text(alphabet="ab c中:!", max_size=12), min_size=1, max_size=3))
+def test_literal_kernel_counts_like_keyword_pattern_for_any_word_lists(lists: list[list[str]],
+                                                                       texts: list[str]) -> None:
+    """Overlapping, nested and mixed Latin/Chinese words, on a small alphabet where they collide often."""
+    from authenticity import _kernels
+    from authenticity.signals import _LATIN_WORD, keyword_pattern
+
+    if not _kernels.available():
+        return
+    try:
+        table = _kernels.LiteralTable([tuple((w, _LATIN_WORD.fullmatch(w) is not None) for w in ws) for ws in lists])
+    except ValueError:
+        return  # a list the regexes would count differently; the table refuses it
+    counts = _kernels.literal_counts(texts, table).tolist()
+    for text, row in zip(texts, counts, strict=True):
+        assert row == [len(re.findall(keyword_pattern(ws), text)) for ws in lists], text
+
+
+_GATE_PIECES = st.sampled_from(
+    ["a", "中", " ", "@", "@ab.", "x@ab.cd", "ab.com", "www.", "http://x.cn/a", "1", "1234567", "13812345678",
+     "5折", "20% off", "满100减20", "bogo", "¥", "$1", "199元", "30块钱", "usd", "#", "#话题[话题]#", "#tag#", "."]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_GATE_PIECES, max_size=12).map("".join))
+def test_normalize_gates_are_necessary_conditions(text: str) -> None:
+    """A substitution is skipped when its gate fails: that must never skip a match."""
+    from authenticity.normalize import _GATES, _SUBS
+
+    for (pattern, _), gate in zip(_SUBS, _GATES, strict=True):
+        if pattern.search(text):
+            assert gate(text), pattern.pattern
