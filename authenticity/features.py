@@ -438,7 +438,7 @@ class Featurizer:
             return np.zeros(n)
         lens = np.fromiter((len(d.tokens) for d in docs), dtype=np.int64, count=n)
         docid = np.repeat(np.arange(n, dtype=np.int64), lens)
-        tid = np.fromiter(map(w.token_ids.get, flat, itertools.repeat(-1)), dtype=np.int64, count=len(flat))
+        tid = np.array(list(map(w.token_ids.get, flat, itertools.repeat(-1))), dtype=np.int64)
         uni = w.unigram_col[tid]  # -1 (unknown token) picks the trailing -1
         bigram = np.full(len(flat), -1, dtype=np.int64)  # column of the bigram starting at each token, or -1
         if self.config.word_ngram_max >= 2 and len(w.bigram_col) and len(flat) > 1:

@@ -210,6 +210,37 @@ def _variety(text: str, toks: Sequence[str]) -> float:
     return min(math.sqrt(var) / mean, 3.0)
 
 
+# Lookup tables by code point (the last entry stands for everything above): sentence ends and the NUL between
+# posts; whitespace (``str.isspace``, whose highest character is U+3000).
+_TABLE_SIZE = 0x3004
+_SENT_END = np.zeros(_TABLE_SIZE, dtype=bool)
+_SENT_END[[0, *map(ord, "。!?\n.;;…")]] = True
+_SPACE = np.array([chr(c).isspace() for c in range(_TABLE_SIZE)], dtype=bool)
+_SPACE[-1] = False
+
+
+def _variety_batch(texts: Sequence[str], tokens: Sequence[Sequence[str]]) -> np.ndarray:
+    """``_variety`` of every text at once: sentence pieces found with NumPy over the NUL-joined batch."""
+    n = len(texts)
+    cp = np.frombuffer("\x00".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    at = np.minimum(cp, _TABLE_SIZE - 1)
+    inside = ~_SENT_END[at]
+    edges = np.diff(inside.view(np.int8), prepend=np.int8(0), append=np.int8(0))
+    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    # a piece counts when it has a character other than whitespace (``s.strip()`` in ``_variety``)
+    solid = np.concatenate(([0], np.cumsum(inside & ~_SPACE[at])))
+    keep = solid[ends] > solid[starts]
+    starts, lengths = starts[keep], (ends - starts)[keep].astype(np.float64)
+    doc = np.cumsum(cp == 0)[starts]  # pieces never contain the separator
+    k = np.bincount(doc, minlength=n).astype(np.float64)
+    mean = np.bincount(doc, lengths, minlength=n) / np.maximum(k, 1)
+    var = np.bincount(doc, (lengths - mean[doc]) ** 2, minlength=n) / np.maximum(k, 1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.minimum(np.sqrt(var) / mean, 3.0)
+    out[k < 2] = 0.0
+    return out
+
+
 def _question(text: str, toks: Sequence[str]) -> float:
     return min(text.count("?"), 5) / 5
 
@@ -236,6 +267,8 @@ class Signal:
     func: Callable[[str, Sequence[str]], float] | None = None
     patterns: tuple[re.Pattern[str], ...] = ()
     scale: str = ""
+    #: the same as ``func`` for a whole batch of NUL-free texts, when that is faster
+    batch: Callable[[Sequence[str], Sequence[Sequence[str]]], np.ndarray] | None = None
 
     def value(self, text: str, tokens: Sequence[str]) -> float:
         """This signal's raw value for one normalized post and its tokens."""
@@ -273,7 +306,8 @@ SIGNALS: tuple[Signal, ...] = (
     _counted("specific_numbers", "numbers with units (20ml, 3周, 2 hours, 5楼) per 100 characters", "per100",
              _UNIT_NUMBER),
     Signal("list_structure", "share of lines that start with a bullet, number or emoji", _list_lines),
-    Signal("sentence_variety", "variation of sentence lengths (coefficient of variation)", _variety),
+    Signal("sentence_variety", "variation of sentence lengths (coefficient of variation)", _variety,
+           batch=_variety_batch),
     Signal("questions", "question marks (capped at 5, scaled to 0-1)", _question),
 )
 SIGNAL_NAMES: tuple[str, ...] = tuple(s.name for s in SIGNALS)
@@ -332,6 +366,9 @@ def signal_matrix(texts: Sequence[str], tokens: Sequence[Sequence[str]]) -> np.n
         done.update(_LITERAL_COLUMNS)
 
     for j, s in enumerate(SIGNALS):
+        if s.batch is not None:
+            out[:, j] = s.batch(texts, tokens)
+            continue
         if s.func is not None:
             out[:, j] = [s.func(t, k) for t, k in zip(texts, tokens, strict=True)]
             continue
