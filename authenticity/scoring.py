@@ -163,6 +163,32 @@ def warm_up() -> None:
         _literal_table()
 
 
+def plan_jobs(path: str | os.PathLike[str], jobs: int | None, chunk_size: int = 20_000) -> int:
+    """Worker processes for scoring ``path``: ``jobs``, or all cores, or 1 when the input is a single batch."""
+    if jobs is not None:
+        return max(1, jobs)
+    jobs = os.cpu_count() or 1
+    rows = _estimate_rows(path) if jobs > 1 and str(path) != "-" else None
+    if rows is not None and rows <= max(200, min(_BATCH, chunk_size)):
+        return 1  # one batch: starting workers would cost more than it saves
+    return jobs
+
+
+def start_worker_server(jobs: int) -> None:
+    """Start the fork server that scoring workers come from, if ``jobs > 1``.
+
+    It loads the segmenter and the compiled kernels (about a second) while
+    this process is still loading the model and reading the first rows.
+    """
+    if jobs <= 1 or sys.platform == "win32":
+        return
+    import multiprocessing as mp
+    from multiprocessing import forkserver
+
+    mp.get_context("forkserver").set_forkserver_preload(["authenticity._worker"])
+    forkserver.ensure_running()
+
+
 def _init_worker(model: Model) -> None:
     global _WORKER_MODEL
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -261,12 +287,7 @@ def score_file(
     from .io import TableWriter, find_column, iter_table
 
     batch = max(200, min(_BATCH, chunk_size))
-    if jobs is None:
-        jobs = os.cpu_count() or 1
-        rows = _estimate_rows(path) if jobs > 1 and str(path) != "-" else None
-        if rows is not None and rows <= batch:  # one batch: starting workers would cost more than it saves
-            jobs = 1
-    jobs = max(1, jobs)
+    jobs = plan_jobs(path, jobs, chunk_size)
     chunks = iter_table(path, chunksize=chunk_size, encoding=encoding, sheet=sheet, skip_bad_lines=skip_bad_lines)
     resolved: dict[str, str] = {}
 

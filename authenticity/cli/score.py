@@ -9,7 +9,7 @@ import sys
 from ..errors import InputError
 from ..io import check_output
 from ..persist import resolve_model
-from ..scoring import MAX_CHARS, score_file
+from ..scoring import MAX_CHARS, plan_jobs, score_file, start_worker_server
 from .common import add_input_options, add_model_option, note, stderr_is_tty
 
 
@@ -52,6 +52,10 @@ def run(args: argparse.Namespace) -> int:
         check_output(args.output, [args.data], force=args.force)
     elif args.engine == "dask":
         raise InputError("--engine dask needs an output file (-o OUT)")
+    jobs = args.jobs
+    if args.engine == "local":
+        jobs = plan_jobs(args.data, args.jobs, args.chunk_size)
+        start_worker_server(jobs)  # loads in the background while the model is read
     model = resolve_model(args.model)
     if args.engine == "dask":
         from ..dask import score_file_dask
@@ -61,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
                                   encoding=args.encoding, sheet=args.sheet, skip_bad_lines=args.skip_bad_lines)
     else:
         summary = score_file(
-            args.data, args.output, model=model, text_col=args.text_col, jobs=args.jobs, chunk_size=args.chunk_size,
+            args.data, args.output, model=model, text_col=args.text_col, jobs=jobs, chunk_size=args.chunk_size,
             reasons=args.reasons, encoding=args.encoding, sheet=args.sheet, skip_bad_lines=args.skip_bad_lines,
             progress=stderr_is_tty() and not args.quiet,
         )
