@@ -5,6 +5,6 @@ second; done here, every worker starts with them already in memory instead of
 each loading its own copy.
 """
 
-from .scoring import warm_up
+from ._scorer import warm_up
 
 warm_up()

@@ -21,15 +21,17 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import scipy.sparse as sp
 
 from . import _kernels
 from .normalize import normalize
 from .signals import SIGNALS, signal_matrix
 from .tokenize import tokenize
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
 
 __all__ = ["Doc", "FeatureConfig", "Featurizer", "char_ngram_keys", "prepare"]
 
@@ -183,6 +185,8 @@ def _tf_sums(keys: np.ndarray, n_docs: int, n_cols: int, idf_coef: np.ndarray,
 
 def _counts_csr(rows: np.ndarray, cols: np.ndarray, n_rows: int, n_cols: int) -> sp.csr_matrix:
     """Count (row, col) pairs into a CSR matrix with sorted indices and summed duplicates."""
+    import scipy.sparse as sp
+
     x = sp.csr_matrix((np.ones(len(rows), dtype=np.float64), (rows, cols)), shape=(n_rows, n_cols))
     x.sum_duplicates()
     return x
@@ -240,6 +244,64 @@ class FeatureConfig:
             raise ValueError("char_buckets >= 16, min_df >= 1 and max_words >= 1 are required")
 
 
+class IntMap:
+    """A read-only hash map from non-negative int64 keys to int64 values, looked up for whole arrays in NumPy.
+
+    Open addressing with linear probing at a load of at most 1/4, built and
+    probed in vectorized rounds (a few rounds suffice). ``get`` returns -1
+    for missing keys.
+    """
+
+    _MUL = np.uint64(0x9E3779B97F4A7C15)
+
+    def __init__(self, keys: np.ndarray, values: np.ndarray) -> None:
+        keys = np.asarray(keys, dtype=np.int64)
+        values = np.asarray(values, dtype=np.int64)
+        if len(np.unique(keys)) != len(keys) or (len(keys) and keys.min() < 0):
+            raise ValueError("IntMap keys must be unique and non-negative")
+        self._bits = max(4, int(np.ceil(np.log2(max(4 * len(keys), 16)))))
+        size = 1 << self._bits
+        self._keys = np.full(size, -1, dtype=np.int64)
+        self._values = np.full(size, -1, dtype=np.int64)
+        self._n = len(keys)
+        pending = np.arange(len(keys))
+        slot = self._slot(keys)
+        while len(pending):
+            free = self._keys[slot[pending]] == -1
+            cand = pending[free]
+            # one key per free slot in this round: the first that asks for it
+            taken, first = np.unique(slot[cand], return_index=True)
+            won = cand[first]
+            self._keys[taken] = keys[won]
+            self._values[taken] = values[won]
+            lost = np.ones(len(keys), dtype=bool)
+            lost[won] = False
+            pending = pending[lost[pending]]
+            slot[pending] = (slot[pending] + 1) & (size - 1)
+
+    def __len__(self) -> int:
+        return self._n
+
+    def _slot(self, keys: np.ndarray) -> np.ndarray:
+        h = keys.astype(np.uint64) * self._MUL
+        return (h >> np.uint64(64 - self._bits)).astype(np.int64)
+
+    def get(self, keys: np.ndarray) -> np.ndarray:
+        """The value of each key, -1 where a key is absent."""
+        keys = np.asarray(keys, dtype=np.int64)
+        out = np.full(len(keys), -1, dtype=np.int64)
+        active = np.arange(len(keys))
+        slot = self._slot(keys)
+        mask = len(self._keys) - 1
+        while len(active):
+            found = self._keys[slot]
+            hit = found == keys[active]
+            out[active[hit]] = self._values[slot[hit]]
+            go_on = (found != -1) & ~hit  # an occupied slot holding another key: probe the next one
+            active, slot = active[go_on], (slot[go_on] + 1) & mask
+        return out
+
+
 @dataclass(frozen=True)
 class _LinearWeights:
     """What ``Featurizer.decision`` needs, precomputed once per coefficient vector."""
@@ -251,8 +313,7 @@ class _LinearWeights:
     signal_coef: np.ndarray
     token_ids: dict[str, int]  # tokens that occur in the word vocabulary, alone or in a bigram
     unigram_col: np.ndarray  # token id -> vocabulary column of the unigram, -1 if none; one extra -1 at the end
-    bigram_index: Any  # pandas.Index of ``first_id * n_tokens + second_id`` for the vocabulary's bigrams (a hash table)
-    bigram_col: np.ndarray  # their vocabulary columns
+    bigram_cols: IntMap  # ``first_id * n_tokens + second_id`` -> vocabulary column, for the vocabulary's bigrams
 
 
 @dataclass
@@ -279,6 +340,11 @@ class Featurizer:
     @property
     def n_features(self) -> int:
         return self.n_char + self.n_words + len(SIGNALS)
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        state["_linear"] = None  # a cache of derived arrays: rebuilt where it is needed
+        return state
 
     def word_list(self) -> list[str]:
         """Vocabulary entries in column order."""
@@ -376,15 +442,13 @@ class Featurizer:
         unigram_col = np.full(n_tok + 1, -1, dtype=np.int64)
         for t, col in unigrams:
             unigram_col[t] = col
-        import pandas as pd
-
         bkeys = np.array([x * n_tok + y for x, y, _ in bigrams], dtype=np.int64)
         bcols = np.array([c for _, _, c in bigrams], dtype=np.int64)
         w = _LinearWeights(
             char_idf_coef=char_idf * coef[:a], char_idf_sq=char_idf * char_idf,
             word_idf_coef=word_idf * coef[a:b], word_idf_sq=word_idf * word_idf,
             signal_coef=np.asarray(coef[b:], dtype=np.float64), token_ids=token_ids, unigram_col=unigram_col,
-            bigram_index=pd.Index(bkeys), bigram_col=bcols,
+            bigram_cols=IntMap(bkeys, bcols),
         )
         self._linear = (coef, w)
         return w
@@ -441,12 +505,10 @@ class Featurizer:
         tid = np.array(list(map(w.token_ids.get, flat, itertools.repeat(-1))), dtype=np.int64)
         uni = w.unigram_col[tid]  # -1 (unknown token) picks the trailing -1
         bigram = np.full(len(flat), -1, dtype=np.int64)  # column of the bigram starting at each token, or -1
-        if self.config.word_ngram_max >= 2 and len(w.bigram_col) and len(flat) > 1:
+        if self.config.word_ngram_max >= 2 and len(w.bigram_cols) and len(flat) > 1:
             first, second = tid[:-1], tid[1:]
             ok = np.flatnonzero((first >= 0) & (second >= 0) & (docid[:-1] == docid[1:]))
-            pos = w.bigram_index.get_indexer(first[ok] * len(w.token_ids) + second[ok])
-            found = pos >= 0
-            bigram[ok[found]] = w.bigram_col[pos[found]]
+            bigram[ok] = w.bigram_cols.get(first[ok] * len(w.token_ids) + second[ok])
         if _use_kernels(n, n_words):
             keys = np.stack((uni, bigram), axis=1).ravel()  # grouped by post: two keys per token
             bounds = np.zeros(n + 1, dtype=np.int64)
@@ -460,6 +522,8 @@ class Featurizer:
 
     def transform(self, docs: Sequence[Doc]) -> sp.csr_matrix:
         """The feature matrix of ``docs``, shape ``(len(docs), n_features)``."""
+        import scipy.sparse as sp
+
         return sp.hstack(self.blocks(docs), format="csr")
 
     def blocks(self, docs: Sequence[Doc]) -> tuple[sp.csr_matrix, sp.csr_matrix, np.ndarray]:

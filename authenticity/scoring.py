@@ -14,9 +14,7 @@ Rows that are not ``ok`` keep their columns and get no score.
 
 from __future__ import annotations
 
-import math
 import os
-import signal
 import sys
 import time
 from collections import deque
@@ -28,10 +26,9 @@ from typing import Any
 
 import pandas as pd
 
+from ._scorer import MAX_CHARS, NA_STRINGS, _init_worker, _work, row_status, score_texts
 from .errors import InputError
-from .features import Doc, prepare
 from .model import Model
-from .tokenize import detect_langs
 
 __all__ = [
     "MAX_CHARS",
@@ -46,60 +43,8 @@ __all__ = [
     "ScoreSummary",
 ]
 
-MAX_CHARS = 100_000
-#: how spreadsheets and data tools write a missing value; a cell holding only one of these is ``empty``
-NA_STRINGS = frozenset({"nan", "-nan", "null", "none", "nil", "na", "n/a", "#n/a", "<na>", "nat", "#value!",
-                        "#ref!", "#div/0!", "#name?", "#null!", "#num!"})
 OUTPUT_COLUMNS = ("p_scripted", "label", "lang", "status")
 _BATCH = 2_000
-
-
-def row_status(value: object) -> str:
-    """Why a value cannot be scored, or ``"ok"``."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return "empty"
-    if isinstance(value, float) and math.isnan(value):
-        return "empty"
-    if not isinstance(value, str):
-        return "not_text"
-    s = value.strip()
-    if not s or (len(s) <= 7 and s.lower() in NA_STRINGS):
-        return "empty"
-    if len(value) > MAX_CHARS:
-        return "too_long"
-    if not any(ch.isalpha() or ord(ch) >= 0x2190 for ch in s):
-        return "not_text"
-    return "ok"
-
-
-def score_texts(model: Model, values: Sequence[object], reasons: int = 0) -> dict[str, list[Any]]:
-    """Score a list of values; returns the output columns as lists, aligned with ``values``."""
-    status = [row_status(v) for v in values]
-    ok = [i for i, s in enumerate(status) if s == "ok"]
-    p_out: list[float | None] = [None] * len(values)
-    label_out: list[str | None] = [None] * len(values)
-    lang_out: list[str | None] = [None] * len(values)
-    reasons_out: list[str | None] = [None] * len(values)
-    if ok:
-        docs: list[Doc] = prepare([values[i] for i in ok])  # type: ignore[misc]
-        p = model.proba_docs(docs).tolist()
-        langs = detect_langs([d.text for d in docs])
-        for j, i in enumerate(ok):
-            pj = p[j]
-            p_out[i] = round(pj, 4)
-            label_out[i] = model.label_of(pj)
-            lang_out[i] = langs[j]
-        if reasons > 0:
-            for i in ok:
-                e = model.explain(values[i])  # type: ignore[arg-type]
-                direction = "scripted" if e.label == "scripted" else "authentic"
-                items = [ph.text for ph in e.top_phrases(reasons, direction)]
-                items += [s.name for s in e.top_signals(max(1, reasons // 2), direction)]
-                reasons_out[i] = "; ".join(items[: reasons + 1])
-    out: dict[str, list[Any]] = {"p_scripted": p_out, "label": label_out, "lang": lang_out, "status": status}
-    if reasons > 0:
-        out["reasons"] = reasons_out
-    return out
 
 
 def output_name(name: str, columns: Sequence[object]) -> str:
@@ -148,21 +93,6 @@ def score(data: pd.DataFrame | Sequence[str], model: Model | str | os.PathLike[s
 
 # -- multi-process file scoring -------------------------------------------------------
 
-_WORKER_MODEL: Model | None = None
-
-
-def warm_up() -> None:
-    """Load what scoring a large batch needs (segmenter dictionary, compiled kernels) ahead of the first batch."""
-    from . import _kernels
-    from .signals import _literal_table
-    from .tokenize import cut_chinese
-
-    cut_chinese("预热")
-    if _kernels.available():
-        _kernels.warm_up()
-        _literal_table()
-
-
 def plan_jobs(path: str | os.PathLike[str], jobs: int | None, chunk_size: int = 20_000) -> int:
     """Worker processes for scoring ``path``: ``jobs``, or all cores, or 1 when the input is a single batch."""
     if jobs is not None:
@@ -187,18 +117,6 @@ def start_worker_server(jobs: int) -> None:
 
     mp.get_context("forkserver").set_forkserver_preload(["authenticity._worker"])
     forkserver.ensure_running()
-
-
-def _init_worker(model: Model) -> None:
-    global _WORKER_MODEL
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    _WORKER_MODEL = model
-
-
-def _work(values: list[object], reasons: int) -> dict[str, list[Any]]:
-    assert _WORKER_MODEL is not None
-    return score_texts(_WORKER_MODEL, values, reasons)
 
 
 @dataclass

@@ -304,3 +304,29 @@ def test_normalize_gates_are_necessary_conditions(text: str) -> None:
     for (pattern, _), gate in zip(_SUBS, _GATES, strict=True):
         if pattern.search(text):
             assert gate(text), pattern.pattern
+
+
+def test_int_map_matches_a_dict() -> None:
+    from authenticity.features import IntMap
+
+    rng = np.random.default_rng(3)
+    keys = np.unique(rng.integers(0, 5_000, 800))  # dense keys collide in the table often
+    values = rng.integers(0, 10**9, len(keys))
+    m = IntMap(keys, values)
+    queries = rng.integers(0, 6_000, 3_000)
+    d = dict(zip(keys.tolist(), values.tolist(), strict=True))
+    assert m.get(queries).tolist() == [d.get(k, -1) for k in queries.tolist()]
+    assert len(m) == len(keys)
+    assert IntMap(np.zeros(0), np.zeros(0)).get(np.array([1, 2])).tolist() == [-1, -1]
+    with pytest.raises(ValueError, match="unique"):
+        IntMap(np.array([1, 1]), np.array([2, 3]))
+
+
+def test_scoring_workers_do_not_need_pandas() -> None:
+    """The fork server loads authenticity._worker; without pandas it starts in well under a second."""
+    import subprocess
+    import sys
+
+    code = "import sys, authenticity._scorer, authenticity._worker; print('pandas' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
