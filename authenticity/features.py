@@ -21,7 +21,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
@@ -42,8 +42,7 @@ _S31 = np.uint64(31)
 _S29 = np.uint64(29)
 
 
-@dataclass(frozen=True)
-class Doc:
+class Doc(NamedTuple):
     """A post prepared for featurization: normalized text and its tokens."""
 
     text: str
@@ -52,11 +51,8 @@ class Doc:
 
 def prepare(texts: Sequence[str]) -> list[Doc]:
     """Normalize and tokenize raw posts."""
-    out = []
-    for t in texts:
-        n = normalize(t)
-        out.append(Doc(n, tuple(tokenize(n))))
-    return out
+    norm = list(map(normalize, texts))
+    return list(map(Doc, norm, map(tuple, map(tokenize, norm))))
 
 
 # Hashing works on batches of about this many characters: big enough that NumPy's per-call cost is spread over

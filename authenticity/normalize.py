@@ -91,20 +91,28 @@ _SUBS: list[tuple[re.Pattern[str], str]] = [
 # Cheap tests that must pass before a substitution is tried (most posts have no URL, phone, price …): each is a
 # necessary condition for its substitution to match, so skipping the substitution when it fails changes nothing.
 # Substring tests run in C; the regexes start with a literal or a character class, so they scan in C too.
-def _has(*needles: str) -> Callable[[str], bool]:
-    return lambda text: any(n in text for n in needles)
+def _has_web(text: str) -> bool:
+    return "http" in text or "www." in text
 
 
-_GATES: list[Callable[[str], bool]] = [
-    _has("http", "www."),
+def _has_at(text: str) -> bool:
+    return "@" in text
+
+
+def _has_hash(text: str) -> bool:
+    return "#" in text
+
+
+_GATES: list[Callable[[str], object]] = [
+    _has_web,
     re.compile(r"@[a-z0-9-]{1,63}\.").search,  # an e-mail address: @domain.
     re.compile(r"\.(?:com|cn|net|org|io|co|me|ly|shop|store)").search,
-    _has("@"),
+    _has_at,
     re.compile(r"\d\d{6}").search,
     re.compile(r"折|%|满|bogo|买一送一|第二件").search,
     re.compile(r"¥|\$|€|£|元|块钱|rmb|usd|dollar|bucks|quid").search,
-    _has("#"),
-    _has("#"),
+    _has_hash,
+    _has_hash,
 ]
 # Runs of spaces become one space, written so that a lone space (most of them) is not a match at all; and only
 # tried when there are two spaces in a row or a whitespace character other than space and newline.

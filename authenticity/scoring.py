@@ -21,12 +21,21 @@ from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from ._scorer import MAX_CHARS, NA_STRINGS, _init_worker, _work, row_status, score_texts
+from ._scorer import (
+    _BATCH,
+    MAX_CHARS,
+    NA_STRINGS,
+    _estimate_rows,
+    _init_worker,
+    _work,
+    plan_jobs,
+    row_status,
+    score_texts,
+)
 from .errors import InputError
 from .model import Model
 
@@ -44,7 +53,6 @@ __all__ = [
 ]
 
 OUTPUT_COLUMNS = ("p_scripted", "label", "lang", "status")
-_BATCH = 2_000
 
 
 def output_name(name: str, columns: Sequence[object]) -> str:
@@ -93,32 +101,6 @@ def score(data: pd.DataFrame | Sequence[str], model: Model | str | os.PathLike[s
 
 # -- multi-process file scoring -------------------------------------------------------
 
-def plan_jobs(path: str | os.PathLike[str], jobs: int | None, chunk_size: int = 20_000) -> int:
-    """Worker processes for scoring ``path``: ``jobs``, or all cores, or 1 when the input is a single batch."""
-    if jobs is not None:
-        return max(1, jobs)
-    jobs = os.cpu_count() or 1
-    rows = _estimate_rows(path) if jobs > 1 and str(path) != "-" else None
-    if rows is not None and rows <= max(200, min(_BATCH, chunk_size)):
-        return 1  # one batch: starting workers would cost more than it saves
-    return jobs
-
-
-def start_worker_server(jobs: int) -> None:
-    """Start the fork server that scoring workers come from, if ``jobs > 1``.
-
-    It loads the segmenter and the compiled kernels (about a second) while
-    this process is still loading the model and reading the first rows.
-    """
-    if jobs <= 1 or sys.platform == "win32":
-        return
-    import multiprocessing as mp
-    from multiprocessing import forkserver
-
-    mp.get_context("forkserver").set_forkserver_preload(["authenticity._worker"])
-    forkserver.ensure_running()
-
-
 @dataclass
 class ScoreSummary:
     """What a file-scoring run did."""
@@ -155,25 +137,6 @@ class _Progress:
             msg += f" · {done / self.total:.0%} · {int(left // 60)}:{int(left % 60):02d} left"
         sys.stderr.write(msg + ("\n" if final else "   "))
         sys.stderr.flush()
-
-
-def _estimate_rows(path: str | os.PathLike[str]) -> int | None:
-    """Row count for the progress bar: Parquet metadata, or newlines in a text file."""
-    p = Path(path)
-    try:
-        if p.suffix.lower() in (".parquet", ".pq"):
-            import pyarrow.parquet as pq
-
-            return int(pq.ParquetFile(p).metadata.num_rows)
-        if p.suffix.lower() in (".csv", ".tsv", ".txt", ".jsonl", ".ndjson") and p.stat().st_size < (8 << 30):
-            n = 0
-            with open(p, "rb") as fh:
-                while block := fh.read(1 << 24):
-                    n += block.count(b"\n")
-            return max(n - (0 if p.suffix.lower() in (".jsonl", ".ndjson") else 1), 0)
-    except OSError:
-        return None
-    return None
 
 
 def _batches(chunks: Iterator[pd.DataFrame], text_col_of: Callable[[pd.DataFrame], str],

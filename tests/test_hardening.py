@@ -483,9 +483,9 @@ CASES = [
     C("audit-rows-cap", f"{AB} {{d}}/campaign.csv", 2, "{d}/campaign.csv has more than 10 rows, the limit; audit one "
       "campaign at a time", patch=(("authenticity.audit", "MAX_POSTS", 10),)),
     C("train-rows-cap", f"{T} {{d}}/labeled.csv -o {{o}}/m.authm", 2, "{d}/labeled.csv has more than 20 rows, the "
-      "limit; use a random sample", patch=(("authenticity.cli.train", "MAX_ROWS", 20),)),
+      "limit; use a random sample", patch=(("authenticity.training", "MAX_ROWS", 20),)),
     C("evaluate-rows-cap", f"{E} {{d}}/labeled.csv", 2, "{d}/labeled.csv has more than 20 rows, the limit; use a "
-      "random sample", patch=(("authenticity.cli.train", "MAX_ROWS", 20),)),
+      "random sample", patch=(("authenticity.training", "MAX_ROWS", 20),)),
     # -- usage ---------------------------------------------------------------------------------------------------------
     C("jobs-zero", f"{S} {{d}}/posts.csv -j 0", 2, "--jobs must be at least 1, got 0"),
     C("chunk-size-zero", f"{S} {{d}}/posts.csv --chunk-size 0", 2, "--chunk-size must be at least 1, got 0"),
@@ -623,7 +623,7 @@ def test_failed_or_interrupted_write_leaves_nothing(verb: str, fault: BaseExcept
     cmd, out = WRITERS[verb]
     fmt = {"d": d, "o": tmp_path, "m": small_model_path}
     # training is not what is tested here: skip it
-    monkeypatch.setattr("authenticity.cli.train.train_table", lambda *a, **k: (small_model, {}))
+    monkeypatch.setattr("authenticity.training.train_table", lambda *a, **k: (small_model, {}))
 
     def fail(src: object, dst: object) -> None:
         raise fault

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import argparse
 
-from ..persist import resolve_model
-from ..training import evaluate_table
 from .common import add_input_options, add_model_option, print_json
 from .train import load_labeled
 
@@ -23,6 +21,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..persist import resolve_model
+    from ..training import evaluate_table
+
     model = resolve_model(args.model)
     df, text_col, label_col = load_labeled(args)
     res = evaluate_table(model, df, text_col=text_col, label_col=label_col)

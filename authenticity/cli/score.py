@@ -6,10 +6,8 @@ import argparse
 import os
 import sys
 
+from .._scorer import MAX_CHARS, plan_jobs, start_worker_server
 from ..errors import InputError
-from ..io import check_output
-from ..persist import resolve_model
-from ..scoring import MAX_CHARS, plan_jobs, score_file, start_worker_server
 from .common import add_input_options, add_model_option, note, stderr_is_tty
 
 
@@ -48,14 +46,18 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(f"--reasons must be 0 or more, got {args.reasons}")
     if args.engine == "local" and (args.scheduler or args.partitions):
         raise InputError("--scheduler and --partitions need --engine dask")
-    if args.output:
-        check_output(args.output, [args.data], force=args.force)
-    elif args.engine == "dask":
+    if not args.output and args.engine == "dask":
         raise InputError("--engine dask needs an output file (-o OUT)")
     jobs = args.jobs
     if args.engine == "local":
         jobs = plan_jobs(args.data, args.jobs, args.chunk_size)
-        start_worker_server(jobs)  # loads in the background while the model is read
+        start_worker_server(jobs)  # the workers' fork server loads while this process imports and reads the model
+    from ..io import check_output
+    from ..persist import resolve_model
+    from ..scoring import score_file
+
+    if args.output:
+        check_output(args.output, [args.data], force=args.force)
     model = resolve_model(args.model)
     if args.engine == "dask":
         from ..dask import score_file_dask

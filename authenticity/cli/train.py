@@ -6,9 +6,7 @@ import argparse
 from pathlib import Path
 
 from ..errors import InputError
-from ..io import check_output, find_column, read_table
-from ..persist import MODEL_SUFFIX, save_model
-from ..training import LABEL_COLUMN_NAMES, MAX_ROWS, train_table
+from ..persist import MODEL_SUFFIX
 from .common import add_input_options, note, print_json
 
 
@@ -34,6 +32,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def load_labeled(args: argparse.Namespace) -> tuple[object, str, str]:
+    from ..io import find_column, read_table
+    from ..training import LABEL_COLUMN_NAMES, MAX_ROWS
+
     df = read_table(args.data, encoding=args.encoding, sheet=args.sheet, skip_bad_lines=args.skip_bad_lines,
                     max_rows=MAX_ROWS, limit_hint="use a random sample")
     if len(df) == 0:
@@ -44,6 +45,10 @@ def load_labeled(args: argparse.Namespace) -> tuple[object, str, str]:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..io import find_column
+    from ..persist import save_model
+    from ..training import train_table
+
     if args.cv == 1 or args.cv < 0:
         raise InputError(f"--cv must be 0 (no cross-validation) or at least 2, got {args.cv}")
     if args.c is not None and not args.c > 0:
@@ -74,6 +79,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _check_model_out(args: argparse.Namespace) -> Path:
+    from ..io import check_output
+
     """Refuse a bad model path before training (which can take minutes), not after."""
     p = Path(args.output)
     if p.suffix.lower() != MODEL_SUFFIX:
