@@ -208,9 +208,10 @@ def _word_chars() -> np.ndarray:
     """
     import re
 
-    every = "".join(map(chr, range(_WORD_TABLE_SIZE)))
-    marked = re.sub(r"\w", "\x01", every)
-    return np.frombuffer(marked.encode("utf-32-le", "surrogatepass"), dtype=np.uint32) == 1
+    table = np.zeros(_WORD_TABLE_SIZE, dtype=bool)
+    for m in re.finditer(r"\w+", "".join(map(chr, range(_WORD_TABLE_SIZE)))):  # word characters come in runs
+        table[m.start() : m.end()] = True
+    return table
 
 
 class LiteralTable:
