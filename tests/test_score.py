@@ -154,3 +154,19 @@ def test_scores_match_explain(small_model: Model) -> None:
     p = score(texts, small_model).p_scripted.to_numpy()
     q = np.array([round(small_model.explain(t).p_scripted, 4) for t in texts])
     assert np.allclose(p, q, atol=1e-4)
+
+
+def test_plan_jobs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from authenticity._scorer import plan_jobs
+
+    monkeypatch.setattr(os, "cpu_count", lambda: 4)
+    small = tmp_path / "small.csv"
+    small.write_text("text\n" + "好用\n" * 10, encoding="utf-8")
+    big = tmp_path / "big.csv"
+    big.write_text("text\n" + "好用\n" * 5_000, encoding="utf-8")
+    assert plan_jobs(small, None) == 1  # one batch: no worker processes
+    assert plan_jobs(big, None) == 4
+    assert plan_jobs(big, None, chunk_size=10_000) == 4
+    assert plan_jobs(small, 3) == 3  # an explicit --jobs is kept
+    assert plan_jobs("-", None) == 4  # stdin: size unknown
+    assert plan_jobs(tmp_path / "missing.csv", None) == 4  # the reader reports a missing file, not the planner
