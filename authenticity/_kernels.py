@@ -11,6 +11,7 @@ numba is present, so the package works without it.
 from __future__ import annotations
 
 import os
+import threading
 from functools import lru_cache
 from typing import Any
 
@@ -24,8 +25,16 @@ MIN_BATCH = 500
 _WORD_TABLE_SIZE = 0x40000
 
 
+_lock = threading.Lock()
+
+
+def _compiled() -> tuple[Any, Any, Any] | None:
+    with _lock:  # one compilation even when the web server's threads ask at once
+        return _compile()
+
+
 @lru_cache(maxsize=1)
-def _compiled() -> tuple[Any, Any] | None:
+def _compile() -> tuple[Any, Any, Any] | None:
     if os.environ.get("AUTHENTICITY_NUMBA", "1").strip().lower() in ("0", "false", "no", "off"):
         return None
     try:

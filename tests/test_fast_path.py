@@ -204,13 +204,13 @@ def test_compiled_kernels_agree_with_numpy(small_model: Model, corpus: pd.DataFr
 def test_kernels_can_be_turned_off(monkeypatch: pytest.MonkeyPatch) -> None:
     from authenticity import _kernels
 
-    _kernels._compiled.cache_clear()
+    _kernels._compile.cache_clear()
     monkeypatch.setenv("AUTHENTICITY_NUMBA", "0")
     try:
         assert not _kernels.available()
     finally:
         monkeypatch.delenv("AUTHENTICITY_NUMBA")
-        _kernels._compiled.cache_clear()
+        _kernels._compile.cache_clear()
 
 
 def test_batched_signals_equal_signals_one_post_at_a_time(corpus: pd.DataFrame) -> None:
