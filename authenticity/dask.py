@@ -19,6 +19,7 @@ without a distributed client, a single graph key), never once per partition.
 from __future__ import annotations
 
 import contextlib
+import io
 import logging
 import math
 import os
@@ -160,7 +161,9 @@ def _count_rows(path: str | os.PathLike[str], encoding: str | None, **read: Any)
     if fmt == "parquet":
         return _estimate_rows(path)
     if fmt in ("csv", "tsv", "jsonl"):  # newlines overcount: posts hold line breaks
-        return sum(len(c) for c in iter_table(path, chunksize=100_000, encoding=encoding, **read))
+        # the scoring pass reports skipped lines; this counting pass keeps quiet so each is reported once
+        with contextlib.redirect_stderr(io.StringIO()):
+            return sum(len(c) for c in iter_table(path, chunksize=100_000, encoding=encoding, **read))
     return None
 
 

@@ -871,3 +871,14 @@ def test_progress_bar_goes_to_stderr(small_model: Model, tmp_path: Path, capsys:
     s = score_file(src, tmp_path / "out.csv", model=small_model, jobs=1, progress=True)
     err = capsys.readouterr().err
     assert err.startswith("\rscored ") and err.endswith("rows/s\n") and s.rows == 50 and s.rows_per_second > 0
+
+
+def test_dask_row_count_pass_reports_no_bad_lines(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--engine dask --partitions counts rows first; only the scoring pass may report a skipped line."""
+    pytest.importorskip("dask")
+    from authenticity.dask import _count_rows
+
+    p = tmp_path / "bad.csv"
+    p.write_text('text,n\n好用,1\n"a,b",2,3\nok,4\n', encoding="utf-8")
+    assert _count_rows(p, None, skip_bad_lines=True) == 2
+    assert "skipped" not in capsys.readouterr().err
