@@ -108,7 +108,7 @@ _GATES: list[Callable[[str], object]] = [
     re.compile(r"@[a-z0-9-]{1,63}\.").search,  # an e-mail address: @domain.
     re.compile(r"\.(?:com|cn|net|org|io|co|me|ly|shop|store)").search,
     _has_at,
-    re.compile(r"\d\d{6}").search,
+    re.compile(r"\d(?:\d{6}|\d\d-\d)").search,  # a mobile number's 7 digits in a row, or 010-1234-…
     re.compile(r"折|%|满|bogo|买一送一|第二件").search,
     re.compile(r"¥|\$|€|£|元|块钱|rmb|usd|dollar|bucks|quid").search,
     _has_hash,

@@ -291,6 +291,7 @@ def test_literal_kernel_counts_like_keyword_pattern_for_any_word_lists(lists: li
 
 _GATE_PIECES = st.sampled_from(
     ["a", "中", " ", "@", "@ab.", "x@ab.cd", "ab.com", "www.", "http://x.cn/a", "1", "1234567", "13812345678",
+     "010-1234-5678", "0755-", "-8888", "-1234",
      "5折", "20% off", "满100减20", "bogo", "¥", "$1", "199元", "30块钱", "usd", "#", "#话题[话题]#", "#tag#", "."]
 )
 

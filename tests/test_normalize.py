@@ -65,3 +65,10 @@ def test_no_quadratic_regex_on_long_runs(unit: str) -> None:
 
     d = prepare([unit * (200_000 // len(unit))])[0]
     assert len(signal_values(d.text, d.tokens)) > 0
+
+
+def test_landline_numbers_with_dashes_become_the_phone_placeholder() -> None:
+    from authenticity.normalize import PLACEHOLDERS, normalize
+
+    assert PLACEHOLDERS["phone"] in normalize("电话 010-1234-5678 预约")
+    assert PLACEHOLDERS["phone"] in normalize("call 0755-8888-1234")
