@@ -82,22 +82,17 @@ their own files of the same shape (``check_draft(..., lexicon=[path])``, or
 
 from __future__ import annotations
 
-import html
-import json
-import math
 import os
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .brief import MAX_BRIEF_CHARS, Brief, parse_brief
 from .errors import InputError
-from .normalize import _SUBS, PLACEHOLDERS, clean_unicode, normalize
+from .lexicon import SEVERITIES, TO_SIMPLIFIED, Lexicon, LexiconPattern, fold, load_lexicon
+from .normalize import _SUBS, PLACEHOLDERS, normalize
 from .tokenize import detect_lang
 
 if TYPE_CHECKING:
@@ -132,7 +127,6 @@ SPONSORED_P = 0.8
 COPY_FAIL_SHARE = 0.3
 #: what ``--fail-on`` accepts (``any`` means all of them)
 FAIL_CONDITIONS = ("scripted", "absolute-terms", "undisclosed", "copied")
-SEVERITIES = ("high", "medium", "low")
 _LANGS = ("auto", "zh", "en")
 _N_PHRASES = 6
 _N_SIGNALS = 4
@@ -336,184 +330,23 @@ class CheckReport:
 
     def render(self, color: bool = False, source: str | None = None) -> str:
         """The terminal view (ANSI colours when ``color``)."""
-        return _render_terminal(self, color, source)
+        from .check_render import render_terminal
+
+        return render_terminal(self, color, source)
 
     def __str__(self) -> str:
         return self.render(color=False)
 
     def _repr_html_(self) -> str:
-        return _render_html(self)
+        from .check_render import render_html
 
-
-# ---------------------------------------------------------------------------
-# the lexicon
-
-
-@dataclass(frozen=True)
-class _Pattern:
-    rx: re.Pattern[str]
-    lang: str
-    category: str = ""
-    severity: str = "medium"
-    suggestion: str = ""
-    reason: str = ""
-
-
-@dataclass(frozen=True)
-class Lexicon:
-    """The compiled advertising-law lexicon (see the module docstring for the file schema)."""
-
-    categories: dict[str, str]
-    terms: tuple[_Pattern, ...]
-    exemptions: tuple[_Pattern, ...]
-    labels: tuple[re.Pattern[str], ...]
-    label_names: tuple[str, ...]
-    weak: tuple[re.Pattern[str], ...]
-    weak_names: tuple[str, ...]
-    denials: tuple[re.Pattern[str], ...]
-    cues: tuple[tuple[re.Pattern[str], str], ...]
-    expected: dict[str, str]
-
-
-def _fold_str(s: str) -> str:
-    return clean_unicode(unicodedata.normalize("NFKC", clean_unicode(s)).lower())
-
-
-def _literal(s: str) -> str:
-    s = _fold_str(s).translate(_T2S)
-    e = re.escape(s)
-    if s[:1].isascii() and s[:1].isalnum():
-        e = r"(?<![a-z0-9])" + e
-    if s[-1:].isascii() and s[-1:].isalnum():
-        e += r"(?![a-z0-9])"
-    return e
-
-
-def _compile(entry: Any, where: str) -> tuple[re.Pattern[str], str]:
-    if not isinstance(entry, dict):
-        raise InputError(f"{where}: expected an object with 'match' or 'regex', got {type(entry).__name__}")
-    m, r = entry.get("match"), entry.get("regex")
-    if (m is None) == (r is None) or not isinstance(m if r is None else r, str) or not (m or r):
-        raise InputError(f"{where}: give exactly one of 'match' (a literal) or 'regex' (a non-empty string)")
-    lang = entry.get("lang", "any")
-    if lang not in ("zh", "en", "any"):
-        raise InputError(f"{where}: 'lang' must be zh, en or any, got {lang!r}")
-    try:
-        return re.compile(_literal(m) if r is None else r), lang
-    except re.error as exc:
-        raise InputError(f"{where}: invalid regex {r!r} ({exc})") from None
-
-
-def _str_list(d: dict[str, Any], key: str, where: str) -> list[str]:
-    v = d.get(key, [])
-    if not isinstance(v, list) or not all(isinstance(x, str) and x for x in v):
-        raise InputError(f"{where}: 'disclosure.{key}' must be a list of non-empty strings")
-    return v
-
-
-def _read_lexicon(text: str, where: str) -> dict[str, Any]:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"lexicon {where} is not valid JSON ({exc.msg} at line {exc.lineno})") from None
-    if not isinstance(data, dict):
-        raise InputError(f"lexicon {where} must be a JSON object with 'terms' and 'exemptions'")
-    return data
-
-
-def _lexicon_sources(extra: Sequence[str]) -> list[tuple[str, str]]:
-    ref = resources.files("authenticity").joinpath("lexicons/ad_law.json")
-    out = [("ad_law.json", ref.read_text("utf-8"))]
-    for p in extra:
-        path = Path(p)
-        if not path.is_file():
-            raise InputError(f"lexicon file not found: {path}")
-        try:
-            out.append((str(path), path.read_text("utf-8-sig")))
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InputError(f"cannot read lexicon {path} as UTF-8 ({exc})") from None
-    return out
-
-
-@lru_cache(maxsize=8)
-def _load_lexicon(extra: tuple[str, ...]) -> Lexicon:
-    categories: dict[str, str] = {}
-    terms: list[_Pattern] = []
-    exemptions: list[_Pattern] = []
-    disc: dict[str, list[str]] = {"labels": [], "weak": [], "denials": []}
-    cues: list[tuple[re.Pattern[str], str]] = []
-    expected: dict[str, str] = {}
-    for where, text in _lexicon_sources(extra):
-        data = _read_lexicon(text, where)
-        cats = data.get("categories", {})
-        if not isinstance(cats, dict):
-            raise InputError(f"lexicon {where}: 'categories' must be an object of name: description")
-        categories.update({str(k): str(v) for k, v in cats.items()})
-        for i, e in enumerate(data.get("terms", [])):
-            w = f"lexicon {where}, terms[{i}]"
-            rx, lang = _compile(e, w)
-            sev = e.get("severity", "medium")
-            if sev not in SEVERITIES:
-                raise InputError(f"{w}: 'severity' must be one of {', '.join(SEVERITIES)}, got {sev!r}")
-            terms.append(_Pattern(rx, lang, str(e.get("category", "absolute")), sev, str(e.get("suggestion", ""))))
-        for i, e in enumerate(data.get("exemptions", [])):
-            rx, lang = _compile(e, f"lexicon {where}, exemptions[{i}]")
-            exemptions.append(_Pattern(rx, lang, reason=str(e.get("reason", ""))))
-        d = data.get("disclosure", {})
-        if not isinstance(d, dict):
-            raise InputError(f"lexicon {where}: 'disclosure' must be an object")
-        for key in disc:
-            disc[key] += _str_list(d, key, f"lexicon {where}")
-        for i, e in enumerate(d.get("cues", [])):
-            rx, _ = _compile(e, f"lexicon {where}, disclosure.cues[{i}]")
-            cues.append((rx, str(e.get("cue", "sponsorship cue"))))
-        exp = d.get("expected", {})
-        if not isinstance(exp, dict):
-            raise InputError(f"lexicon {where}: 'disclosure.expected' must be an object of lang: label")
-        expected.update({str(k): str(v) for k, v in exp.items()})
-    lab = list(dict.fromkeys(disc["labels"]))
-    weak = list(dict.fromkeys(disc["weak"]))
-    return Lexicon(
-        categories=categories,
-        terms=tuple(terms),
-        exemptions=tuple(exemptions),
-        labels=tuple(re.compile(_literal(s)) for s in lab),
-        label_names=tuple(lab),
-        weak=tuple(re.compile(_literal(s)) for s in weak),
-        weak_names=tuple(weak),
-        denials=tuple(re.compile(_literal(s)) for s in dict.fromkeys(disc["denials"])),
-        cues=tuple(cues),
-        expected=expected,
-    )
-
-
-def load_lexicon(extra: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | None = None) -> Lexicon:
-    """The shipped lexicon, extended by the files in ``extra`` (cached)."""
-    if extra is None:
-        paths: tuple[str, ...] = ()
-    elif isinstance(extra, (str, os.PathLike)):
-        paths = (str(Path(extra).resolve()),)
-    else:
-        paths = tuple(str(Path(p).resolve()) for p in extra)
-    return _load_lexicon(paths)
+        return render_html(self)
 
 
 # ---------------------------------------------------------------------------
 # offsets: normalized / folded text back to the draft as given
 
 _PH = frozenset(PLACEHOLDERS.values())
-# Traditional -> Simplified, one character each (so offsets do not move), for the characters of the
-# lexicon's Chinese terms: 「全網最低價」 matches 全网最低.
-_T2S = str.maketrans(
-    "網價國級頂療癒見醫藥證質選勝獨滿減優碼贊廣傳類銷業們寶殺險無專號聯電話鏈區費錢買賣發體驗當馬間時極緻萬敵絕對壓淨禮贈"
-    "領謝來歡熱暢權進強雙紅為與個這麼後開終長樣膚過頭幾貓點節輪場張條頁歲週兩顆蓋應該會說讓愛擔討厭問題遺尋鬆據統華實驚護"
-    "膠瘋闆搶購車櫥員屬請夠衛機臉衝億劑處妝風齊彈絲兒蟲鹽黃乾濕舊師飯錯嗎還聽現經歷觀覺顏裝穩續換調燈細舉薦評論鏡麵筆記紀"
-    "畫總線訊營養雞蘭齡層樓邊際興奮滅協單擁標準測試盡憑確",
-    "网价国级顶疗愈见医药证质选胜独满减优码赞广传类销业们宝杀险无专号联电话链区费钱买卖发体验当马间时极致万敌绝对压净礼赠"
-    "领谢来欢热畅权进强双红为与个这么后开终长样肤过头几猫点节轮场张条页岁周两颗盖应该会说让爱担讨厌问题遗寻松据统华实惊护"
-    "胶疯板抢购车橱员属请够卫机脸冲亿剂处妆风齐弹丝儿虫盐黄干湿旧师饭错吗还听现经历观觉颜装稳续换调灯细举荐评论镜面笔记纪"
-    "画总线讯营养鸡兰龄层楼边际兴奋灭协单拥标准测试尽凭确",
-)
 _MAX_SKIP = 24
 
 
@@ -530,7 +363,7 @@ def _fold(text: str) -> tuple[str, list[int]]:
             else:
                 continue
         else:
-            f = _fold_str(ch)
+            f = fold(ch)
         out.append(f)
         src.extend([i] * len(f))
     return "".join(out), src
@@ -543,7 +376,7 @@ class _Align:
         self.n = len(original)
         self.folded, self.src = _fold(original)
         #: the folded text with Traditional characters simplified: what the lexicon is matched against
-        self.matchable = self.folded.translate(_T2S)
+        self.matchable = self.folded.translate(TO_SIMPLIFIED)
         self.starts, self.ends = self._align(norm)
 
     def _o(self, j: int) -> int:
@@ -851,11 +684,11 @@ def _brief_copy(text: str, norm: str, align: _Align, b: Brief | None
                 found = shown in norm
                 shown = item.split("[")[0]
             elif kind == "mention":
-                shown, found = item, _fold_str(item) in folded
+                shown, found = item, fold(item) in folded
             else:
                 cc = compact(item).chars
                 shown, found = item, len(cc) >= 2 and cc in c.chars
-            if found and not any(_fold_str(shown).lstrip("#@") in _fold_str(x.text) for x in expected):
+            if found and not any(fold(shown).lstrip("#@") in fold(x.text) for x in expected):
                 expected.append(ExpectedTerm(shown, kind))
     return share, spans, tuple(expected)
 
@@ -872,7 +705,7 @@ def _name_spans(folded: str, b: Brief | None) -> list[tuple[int, int]]:
         return []
     out = []
     for name in (*b.names, *b.hashtags, *b.mentions):
-        key = _fold_str(name.split("[")[0]).strip().translate(_T2S)
+        key = fold(name.split("[")[0]).strip().translate(TO_SIMPLIFIED)
         if len(key) < 2:
             continue
         start = folded.find(key)
@@ -885,7 +718,7 @@ def _name_spans(folded: str, b: Brief | None) -> list[tuple[int, int]]:
 def _law_terms(text: str, align: _Align, lex: Lexicon, lang: str, b: Brief | None) -> tuple[LawTerm, ...]:
     folded = align.matchable
     sev_rank = {s: i for i, s in enumerate(SEVERITIES)}
-    found: list[tuple[int, int, _Pattern]] = []
+    found: list[tuple[int, int, LexiconPattern]] = []
     for t in lex.terms:
         if not _applies(t.lang, lang):
             continue
@@ -897,7 +730,7 @@ def _law_terms(text: str, align: _Align, lex: Lexicon, lang: str, b: Brief | Non
     covers = [(mt.start(), mt.end()) for ex in lex.exemptions if _applies(ex.lang, lang)
               for mt in ex.rx.finditer(folded)]
     covers += _name_spans(folded, b)
-    kept: list[tuple[int, int, _Pattern]] = []
+    kept: list[tuple[int, int, LexiconPattern]] = []
     # longest first, then most severe, then leftmost
     for s, e, t in sorted(found, key=lambda x: (-(x[1] - x[0]), sev_rank[x[2].severity], x[0])):
         if any(cs <= s and e <= ce for cs, ce in covers):
@@ -922,13 +755,13 @@ def _spans(rxs: Iterable[re.Pattern[str]], s: str) -> list[tuple[int, int]]:
 
 def _expected_label(lex: Lexicon, b: Brief | None, lang: str) -> str:
     if b is not None:
-        names = {_fold_str(n): n for n in lex.label_names}
+        names = {fold(n): n for n in lex.label_names}
         for tag in b.hashtags:
-            if _fold_str(tag) in names:
+            if fold(tag) in names:
                 return tag
         for line in b.mandatory_lines:
             for rx, name in zip(lex.labels, lex.label_names, strict=True):
-                if rx.search(_fold_str(line)):
+                if rx.search(fold(line)):
                     return name
     return lex.expected.get(lang) or lex.expected.get("en") or "#ad"
 
@@ -1068,7 +901,7 @@ def _suggestions(text: str, norm: str, lang: str, copied: tuple[CopiedSpan, ...]
         out.append(Suggestion("copied", f"Replace the pasted selling points ({quote(sp.text for sp in longest[:2])}"
                                         f"{', …' if len(copied) > 2 else ''}) with what you noticed yourself, e.g. "
                                         f"{exs.observation[k]}."))
-    required = [_fold_str(x.text) for x in expected if x.kind == "mandatory"]
+    required = [fold(x.text) for x in expected if x.kind == "mandatory"]
     ctas = [m.group() for m in _CTA.finditer(norm) if not any(m.group() in r for r in required)]
     if ctas:
         out.append(Suggestion("hard_sell", f"Cut the hard sell ({quote(ctas)}): one plain line about where to "
@@ -1165,16 +998,6 @@ def _short(s: str, n: int = 30) -> str:
     return s if len(s) <= n else s[: n - 1] + "…"
 
 
-# ---------------------------------------------------------------------------
-# rendering
-
-_RESET = "\x1b[0m"
-
-
-def _sgr(*codes: int) -> str:
-    return "\x1b[" + ";".join(str(c) for c in codes) + "m" if codes else ""
-
-
 def _fail_conditions(conditions: Iterable[str]) -> set[str]:
     out: set[str] = set()
     for c in conditions:
@@ -1189,191 +1012,3 @@ def _fail_conditions(conditions: Iterable[str]) -> set[str]:
             else:
                 raise InputError(f"unknown --fail-on condition {part!r}; use {', '.join(FAIL_CONDITIONS)} or any")
     return out
-
-
-def _char_marks(r: CheckReport) -> tuple[list[float], list[bool], list[int]]:
-    """Per character of the draft: phrase weight, copied?, law severity rank (-1 = none)."""
-    n = len(r.text)
-    weight = [0.0] * n
-    copied = [False] * n
-    law = [-1] * n
-    for rs in r.reasons:
-        if rs.kind == "phrase" and rs.start is not None and rs.end is not None:
-            for i in range(rs.start, min(rs.end, n)):
-                weight[i] = rs.weight
-    for c in r.copied:
-        for i in range(c.start, min(c.end, n)):
-            copied[i] = True
-    for t in r.absolute_terms:
-        rank = SEVERITIES.index(t.severity)
-        for i in range(t.start, min(t.end, n)):
-            law[i] = rank if law[i] < 0 else min(law[i], rank)
-    return weight, copied, law
-
-
-def _runs(r: CheckReport, s: int, e: int, marks: tuple[list[float], list[bool], list[int]]
-          ) -> list[tuple[str, tuple[float, bool, int]]]:
-    weight, copied, law = marks
-    out: list[tuple[str, tuple[float, bool, int]]] = []
-    for i in range(s, e):
-        key = (float(math.copysign(1, weight[i])) if weight[i] else 0.0, copied[i], law[i])
-        if out and out[-1][1] == key:
-            out[-1] = (out[-1][0] + r.text[i], key)
-        else:
-            out.append((r.text[i], key))
-    return out
-
-
-def _bar(p: float, width: int) -> str:
-    k = max(0, min(width, round(p * width)))
-    return "█" * k + "·" * (width - k)
-
-
-def _p_color(p: float, threshold: float) -> int:
-    return 31 if p >= SPONSORED_P else 33 if p >= threshold else 32 if p < 0.3 else 0
-
-
-def _render_terminal(r: CheckReport, color: bool, source: str | None) -> str:
-    def c(s: str, *codes: int) -> str:
-        codes = tuple(x for x in codes if x)
-        return f"{_sgr(*codes)}{s}{_RESET}" if color and codes else s
-
-    def head(s: str) -> str:
-        return c(s, 1)
-
-    lines: list[str] = []
-    name = f" — {source}" if source else ""
-    lines.append(head(f"authenticity check{name}") + f" ({r.lang}, {len(r.text):,} characters)")
-    lines.append("")
-    lab_col = 31 if r.label == "scripted" else 32
-    lines.append(f"{head('VERDICT')}  {c(r.label, 1, lab_col)}  p_scripted {r.p_scripted:.2f} "
-                 f"{c(_bar(r.p_scripted, 10), _p_color(r.p_scripted, r.threshold))}")
-    lines.append(f"  {r.summary}")
-    lines.append("")
-    lines.append(head("WHY"))
-    for d, sign in (("scripted", "+"), ("authentic", "−")):
-        rs = r.reasons_toward(d)
-        if not rs:
-            continue
-        lines.append(f"  toward {d}:")
-        for x in rs:
-            txt = f'"{x.text}"' if x.kind == "phrase" else x.text
-            col = 31 if d == "scripted" else 32
-            lines.append(f"    {sign}{abs(x.weight):.2f}  {c(txt, col if x.kind == 'phrase' else 0)}")
-    lines.append("")
-    lines.append(head("SENTENCES") + " (score of each sentence on its own; ▲ = reads scripted)")
-    if color:
-        lines.append("  " + c("red", 31) + " pushes toward scripted, " + c("green", 32) + " toward authentic, "
-                     + c("underlined", 4) + " copied from the brief, " + c("magenta", 35, 1)
-                     + " advertising-law term")
-    marks = _char_marks(r)
-    for s in r.sentences:
-        body = []
-        for chunk, (w, cp, law) in _runs(r, s.start, s.end, marks):
-            codes: list[int] = []
-            if law >= 0:
-                codes += [35, 1]
-            elif w > 0:
-                codes.append(31)
-            elif w < 0:
-                codes.append(32)
-            if cp:
-                codes.append(4)
-            body.append(c(chunk, *codes))
-        mark = "▲" if s.highlight else " "
-        lines.append(f"  {c(f'{s.p_scripted:.2f}', _p_color(s.p_scripted, r.threshold))} {mark} {''.join(body)}")
-    if not r.sentences:
-        lines.append("  (no sentences with words)")
-    if r.brief_given:
-        lines.append("")
-        lines.append(head("COPIED FROM THE BRIEF") + f"  {r.copied_share or 0:.0%} of the draft")
-        for sp in r.copied:
-            lines.append(f"  {c(chr(34) + sp.text + chr(34), 4)}")
-        if not r.copied:
-            lines.append("  nothing copied")
-        if r.expected:
-            lines.append("  expected, not counted: " + "  ".join(e.text for e in r.expected))
-    lines.append("")
-    lines.append(head("ADVERTISING-LAW TERMS"))
-    sev_col = {"high": 31, "medium": 33, "low": 0}
-    for t in r.absolute_terms:
-        lines.append(f"  {c(t.severity.upper().ljust(6), sev_col[t.severity], 1)} {c(t.text, 35, 1)}  "
-                     f"({t.category}) → {t.suggestion}")
-    if not r.absolute_terms:
-        lines.append("  none found")
-    lines.append("")
-    d = r.disclosure
-    lines.append(head("DISCLOSURE"))
-    lines.append(f"  {c('⚠ ', 33) if d.needed else ''}{d.message}")
-    lines.append("")
-    lines.append(head("SUGGESTIONS"))
-    for i, sg in enumerate(r.suggestions, 1):
-        lines.append(f"  {i}. {sg.text}")
-    if not r.suggestions:
-        lines.append("  none: it reads like your own experience")
-    return "\n".join(lines) + "\n"
-
-
-def _e(s: object) -> str:
-    return html.escape(str(s), quote=True)
-
-
-def _render_html(r: CheckReport) -> str:
-    marks = _char_marks(r)
-    sev_bg = {0: "#f5c2e7", 1: "#fde68a", 2: "#e5e7eb"}
-    parts: list[str] = []
-    lab_col = "#b91c1c" if r.label == "scripted" else "#15803d"
-    parts.append('<div class="authenticity-check" style="font-family:system-ui,sans-serif;line-height:1.5;'
-                 'max-width:56em">')
-    parts.append(f'<div><b>Verdict</b>: <span style="color:{lab_col};font-weight:700">{_e(r.label)}</span> '
-                 f"&nbsp;p_scripted {r.p_scripted:.2f}</div><p>{_e(r.summary)}</p>")
-    parts.append('<div style="font-size:90%;color:#555">sentence background = its own p_scripted; '
-                 '<span style="color:#b91c1c">red</span> toward scripted, '
-                 '<span style="color:#15803d">green</span> toward authentic, <u>underlined</u> copied from the '
-                 'brief, <span style="background:#f5c2e7">highlighted</span> advertising-law term</div>')
-    parts.append('<div style="white-space:pre-wrap;border:1px solid #ddd;padding:.6em;border-radius:4px">')
-    pos = 0
-    for s in r.sentences:
-        if s.start > pos:
-            parts.append(_e(r.text[pos:s.start]))
-        alpha = max(0.0, (s.p_scripted - 0.3) / 0.7) * 0.35
-        parts.append(f'<span title="p_scripted {s.p_scripted:.2f}" style="background:rgba(220,38,38,{alpha:.2f})">')
-        for chunk, (w, cp, law) in _runs(r, s.start, s.end, marks):
-            style = []
-            if w > 0:
-                style.append("color:#b91c1c")
-            elif w < 0:
-                style.append("color:#15803d")
-            if cp:
-                style.append("text-decoration:underline")
-            if law >= 0:
-                style.append(f"background:{sev_bg[law]};font-weight:600")
-            parts.append(f'<span style="{";".join(style)}">{_e(chunk)}</span>' if style else _e(chunk))
-        parts.append("</span>")
-        pos = s.end
-    parts.append(_e(r.text[pos:]) + "</div>")
-
-    def section(title: str, body: str) -> None:
-        parts.append(f'<h4 style="margin:.8em 0 .3em">{_e(title)}</h4>{body}')
-
-    rows = "".join(
-        f"<tr><td>{_e(d)}</td><td>{_e(x.kind)}</td><td>{_e(x.text)}</td><td>{x.weight:+.2f}</td></tr>"
-        for d in ("scripted", "authentic") for x in r.reasons_toward(d)
-    )
-    section("Why", f"<table><tr><th>toward</th><th>kind</th><th>what</th><th>weight</th></tr>{rows}</table>")
-    if r.brief_given:
-        items = "".join(f"<li><u>{_e(sp.text)}</u></li>" for sp in r.copied) or "<li>nothing copied</li>"
-        exp = ("<div>expected, not counted: " + ", ".join(_e(x.text) for x in r.expected) + "</div>"
-               if r.expected else "")
-        section(f"Copied from the brief ({r.copied_share or 0:.0%} of the draft)", f"<ul>{items}</ul>{exp}")
-    items = "".join(
-        f"<li><b>{_e(t.severity)}</b> <mark>{_e(t.text)}</mark> ({_e(t.category)}) → {_e(t.suggestion)}</li>"
-        for t in r.absolute_terms
-    ) or "<li>none found</li>"
-    section("Advertising-law terms", f"<ul>{items}</ul>")
-    warn = "⚠ " if r.disclosure.needed else ""
-    section("Disclosure", f"<p>{warn}{_e(r.disclosure.message)}</p>")
-    items = "".join(f"<li>{_e(s.text)}</li>" for s in r.suggestions) or "<li>none</li>"
-    section("Suggestions", f"<ol>{items}</ol>")
-    parts.append("</div>")
-    return "".join(parts)
