@@ -42,6 +42,29 @@ def _compile() -> tuple[Any, Any, Any] | None:
     except ImportError:
         return None
 
+    @njit(cache=True, nogil=True, inline="always")
+    def _count(c, tag, stamp, counts, touched, n_touched):  # type: ignore[no-untyped-def]
+        """Count column ``c`` for the post stamped ``tag``; returns the new number of distinct columns."""
+        if stamp[c] != tag:
+            stamp[c] = tag
+            counts[c] = 1
+            touched[n_touched] = c
+            return n_touched + 1
+        counts[c] += 1
+        return n_touched
+
+    @njit(cache=True, nogil=True, inline="always")
+    def _sums(touched, n_touched, counts, idf_coef, idf_sq):  # type: ignore[no-untyped-def]
+        """``sum(tf * idf * coef)`` and ``sum((tf * idf) ** 2)`` over one post's distinct columns."""
+        a = 0.0
+        q = 0.0
+        for t in range(n_touched):
+            c = touched[t]
+            tf = 1.0 + np.log(counts[c])
+            a += tf * idf_coef[c]
+            q += tf * tf * idf_sq[c]
+        return a, q
+
     @njit(cache=True, nogil=True)
     def _char(cp, bounds, n_min, n_max, buckets, idf_coef, idf_sq, counts, stamp, touched):  # type: ignore[no-untyped-def]
         n = len(bounds) - 1
@@ -78,22 +101,8 @@ def _compile() -> tuple[Any, Any, Any] | None:
                     g *= m1
                     g ^= g >> s29
                     b = np.int64(g & mask) if pow2 else np.int64(g % ubuckets)
-                    if stamp[b] != tag:
-                        stamp[b] = tag
-                        counts[b] = 1
-                        touched[n_touched] = b
-                        n_touched += 1
-                    else:
-                        counts[b] += 1
-            a = 0.0
-            q = 0.0
-            for t in range(n_touched):
-                b = touched[t]
-                tf = 1.0 + np.log(counts[b])
-                a += tf * idf_coef[b]
-                q += tf * tf * idf_sq[b]
-            dot[d] = a
-            sq[d] = q
+                    n_touched = _count(b, tag, stamp, counts, touched, n_touched)
+            dot[d], sq[d] = _sums(touched, n_touched, counts, idf_coef, idf_sq)
         return dot, sq
 
     @njit(cache=True, nogil=True)
@@ -106,25 +115,9 @@ def _compile() -> tuple[Any, Any, Any] | None:
             stamp[-1] = tag
             n_touched = 0
             for i in range(bounds[d], bounds[d + 1]):
-                c = keys[i]
-                if c < 0:
-                    continue
-                if stamp[c] != tag:
-                    stamp[c] = tag
-                    counts[c] = 1
-                    touched[n_touched] = c
-                    n_touched += 1
-                else:
-                    counts[c] += 1
-            a = 0.0
-            q = 0.0
-            for t in range(n_touched):
-                c = touched[t]
-                tf = 1.0 + np.log(counts[c])
-                a += tf * idf_coef[c]
-                q += tf * tf * idf_sq[c]
-            dot[d] = a
-            sq[d] = q
+                if keys[i] >= 0:
+                    n_touched = _count(keys[i], tag, stamp, counts, touched, n_touched)
+            dot[d], sq[d] = _sums(touched, n_touched, counts, idf_coef, idf_sq)
         return dot, sq
 
     @njit(cache=True, nogil=True)
