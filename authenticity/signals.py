@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -143,8 +143,37 @@ def _first_char_dispatch(starts: Iterable[str], tail: str) -> str:
 
 
 def _digit_led(tail: str, before: str = r"\w") -> str:
-    """``(?<!before)\\d…``: a number not preceded by ``before``, as ten literal-led alternatives."""
+    """``(?<!before)\\d…`` for ASCII digits: a number not preceded by ``before``, as ten literal-led alternatives.
+
+    Use through :class:`_DigitPattern`, which falls back to the exact ``\\d`` form for text with other digits.
+    """
     return "|".join(f"{d}(?<!{before}.){tail}" for d in "0123456789")
+
+
+# a decimal digit other than 0-9 (Arabic-Indic, Devanagari, …): a negated class, so the engine scans for it in C
+_OTHER_DIGIT = re.compile(r"[^\D0-9]")
+
+
+class _DigitPattern:
+    """A pattern whose numbers start with ``\\d``, fast for the usual text.
+
+    Written with ``\\d`` first, the pattern could not start with a literal and the regex engine would try it at
+    every position; so text whose digits are all 0-9 gets a form with one literal-led alternative per digit, and
+    any other text the exact form (``findall`` and ``finditer`` as on a compiled pattern).
+    """
+
+    def __init__(self, fast: str, exact: str) -> None:
+        self.fast = re.compile(fast)
+        self.exact = re.compile(exact)
+
+    def _pick(self, text: str) -> re.Pattern[str]:
+        return self.exact if _OTHER_DIGIT.search(text) else self.fast
+
+    def findall(self, text: str) -> list[Any]:
+        return self._pick(text).findall(text)
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        return self._pick(text).finditer(text)
 
 
 _KW = {name: re.compile(keyword_pattern(words)) for name, words in KEYWORDS.items()}
@@ -163,24 +192,22 @@ _DISCLOSURE = _KW["disclosure_thanks"]
 _NUM = r"[一二两三四五六七八九十半几\d]"
 _EN_SPAN = (r"\s(?:about\s|almost\s|nearly\s|a\s|an\s|\d+\s|two\s|three\s|four\s|six\s|few\s|couple\s(?:of\s)?)?"
             r"(?:\w+\s)?(?:days?|weeks?|months?|years?|nights?)\b")
-_DURATION = re.compile(
-    "|".join((
-        # 用了两周, 坚持3个月, 已经半年
-        _first_char_dispatch(("用了", "坚持", "吃了", "穿了", "住了", "开了", "养了", "玩了", "读了", "已经", "连续"),
-                             rf"[^\s,。!?\x00]{{0,3}}?{_NUM}+\s?(?:个)?(?:天|周|星期|礼拜|禮拜|个月|個月|月|年|次|晚|瓶|罐)"),
-        # 第三天, 第2瓶
-        r"第[一二三四五六七八九十\d]+(?:天|周|个月|次|瓶)",
-        # for two weeks, after a month
-        "|".join(f"{w[0]}{_AFTER_FIRST_WORD_START}{w[1:]}{_EN_SPAN}" for w in ("for", "after", "over", "within", "in")),
-        # 3 weeks in, 2 months later
-        _digit_led(r"\d*\s?(?:days?|weeks?|months?|years?)\s(?:in|later|of use|now)\b"),
-    ))
+_DURATION_PARTS = (
+    # 用了两周, 坚持3个月, 已经半年
+    _first_char_dispatch(("用了", "坚持", "吃了", "穿了", "住了", "开了", "养了", "玩了", "读了", "已经", "连续"),
+                         rf"[^\s,。!?\x00]{{0,3}}?{_NUM}+\s?(?:个)?(?:天|周|星期|礼拜|禮拜|个月|個月|月|年|次|晚|瓶|罐)"),
+    # 第三天, 第2瓶
+    r"第[一二三四五六七八九十\d]+(?:天|周|个月|次|瓶)",
+    # for two weeks, after a month
+    "|".join(f"{w[0]}{_AFTER_FIRST_WORD_START}{w[1:]}{_EN_SPAN}" for w in ("for", "after", "over", "within", "in")),
 )
-_UNIT_NUMBER = re.compile(_digit_led(
-    r"\d{0,7}(?:\.\d{1,3})?\s?(?:ml|g|kg|mg|cm|mm|m|km|l|%|h|hr|hrs|hours?|mins?|minutes?|days?|weeks?|"
-    r"months?|years?|nights?|floors?|毫升|克|斤|公斤|厘米|米|公里|小时|分钟|天|周|个月|年|楼|层|岁|次|晚|块)",
-    before=r"[\d.]",
-))
+# 3 weeks in, 2 months later
+_DURATION_NUMBER = r"\d*\s?(?:days?|weeks?|months?|years?)\s(?:in|later|of use|now)\b"
+_DURATION = _DigitPattern("|".join((*_DURATION_PARTS, _digit_led(_DURATION_NUMBER))),
+                          "|".join((*_DURATION_PARTS, rf"\d(?<!\w.){_DURATION_NUMBER}")))
+_UNIT = (r"\d{0,7}(?:\.\d{1,3})?\s?(?:ml|g|kg|mg|cm|mm|m|km|l|%|h|hr|hrs|hours?|mins?|minutes?|days?|weeks?|"
+         r"months?|years?|nights?|floors?|毫升|克|斤|公斤|厘米|米|公里|小时|分钟|天|周|个月|年|楼|层|岁|次|晚|块)")
+_UNIT_NUMBER = _DigitPattern(_digit_led(_UNIT, before=r"[\d.]"), rf"\d(?<![\d.].){_UNIT}")
 _LIST_LINE = re.compile(r"(?m)^\s*(?:[-•·*>]|\d+[.、)]|[①-⑩]|[\u2600-\u27bf\U0001F300-\U0001FAFF]\ufe0f?)")
 _SENT_SPLIT = re.compile(r"[。!?\n.;;…]+")
 # One character class first (emoji, or the "[" of a bracket emoji such as [赞r]), then what that start needs.
@@ -265,7 +292,7 @@ class Signal:
     name: str
     description: str
     func: Callable[[str, Sequence[str]], float] | None = None
-    patterns: tuple[re.Pattern[str], ...] = ()
+    patterns: tuple[re.Pattern[str] | _DigitPattern, ...] = ()
     scale: str = ""
     #: the same as ``func`` for a whole batch of NUL-free texts, when that is faster
     batch: Callable[[Sequence[str], Sequence[Sequence[str]]], np.ndarray] | None = None
@@ -278,7 +305,7 @@ class Signal:
         return _SCALES[self.scale](count, len(text), len(tokens))
 
 
-def _counted(name: str, description: str, scale: str, *patterns: re.Pattern[str]) -> Signal:
+def _counted(name: str, description: str, scale: str, *patterns: re.Pattern[str] | _DigitPattern) -> Signal:
     return Signal(name, description, patterns=patterns, scale=scale)
 
 
@@ -361,6 +388,7 @@ def signal_matrix(texts: Sequence[str], tokens: Sequence[Sequence[str]]) -> np.n
     np.cumsum(n_chars[:-1] + 1, out=starts[1:])
     compiled = np.zeros((n, len(SIGNALS)), dtype=np.int64)
     done: set[int] = set()
+    other_digits: bool | None = None
     if _kernels.use(n):
         compiled[:, _LITERAL_COLUMNS] = _kernels.literal_counts(list(texts), _literal_table())
         done.update(_LITERAL_COLUMNS)
@@ -377,6 +405,9 @@ def signal_matrix(texts: Sequence[str], tokens: Sequence[Sequence[str]]) -> np.n
         else:
             c = np.zeros(n)
             for rx in s.patterns:
+                if isinstance(rx, _DigitPattern):  # one look for other digits serves every such pattern
+                    other_digits = _OTHER_DIGIT.search(joined) is not None if other_digits is None else other_digits
+                    rx = rx.exact if other_digits else rx.fast
                 pos = np.fromiter((m.start() for m in rx.finditer(joined)), dtype=np.int64)
                 c += np.bincount(np.searchsorted(starts, pos, side="right") - 1, minlength=n)
         if s.scale == "log":

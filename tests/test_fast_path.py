@@ -216,7 +216,8 @@ def test_kernels_can_be_turned_off(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_batched_signals_equal_signals_one_post_at_a_time(corpus: pd.DataFrame) -> None:
     from authenticity.signals import signal_matrix, signal_values
 
-    docs = prepare([*_texts(corpus, 400), "[ab", "cr] 12", "ml 用了", "两周"])  # matches must not cross posts
+    # matches must not cross posts; a post with Arabic-Indic digits switches the batch to the exact number patterns
+    docs = prepare([*_texts(corpus, 400), "[ab", "cr] 12", "ml 用了", "两周", "١٢ml, ٣ weeks in"])
     texts, tokens = [d.text for d in docs], [d.tokens for d in docs]
     one_by_one = np.array([signal_values(t, k) for t, k in zip(texts, tokens, strict=True)])
     assert np.allclose(signal_matrix(texts, tokens), one_by_one, rtol=0, atol=1e-12)
@@ -331,3 +332,21 @@ def test_scoring_workers_do_not_need_pandas() -> None:
     code = "import sys, authenticity._scorer, authenticity._worker; print('pandas' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["3", "12", ".", " ", "ml", "天", "weeks", "week", " in", " later", "for ", "after ",
+                                 "用了", "第", "a", "两周", "x", "%"]), max_size=12).map("".join))
+def test_digit_patterns_fast_form_equals_exact_form(text: str) -> None:
+    from authenticity.signals import _DURATION, _UNIT_NUMBER
+
+    for p in (_DURATION, _UNIT_NUMBER):
+        assert p.fast.findall(text) == p.exact.findall(text)
+
+
+def test_digit_patterns_count_other_scripts_digits() -> None:
+    """\\d is any decimal digit, as in the regexes the model was trained with: Arabic-Indic digits count too."""
+    from authenticity.signals import _DURATION, _UNIT_NUMBER
+
+    assert len(_UNIT_NUMBER.findall("١٢ml and 20ml")) == 2
+    assert len(_DURATION.findall("٣ weeks in, then 2 weeks later")) == 2
