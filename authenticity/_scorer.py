@@ -29,6 +29,7 @@ MAX_CHARS = 100_000
 NA_STRINGS = frozenset({"nan", "-nan", "null", "none", "nil", "na", "n/a", "#n/a", "<na>", "nat", "#value!",
                         "#ref!", "#div/0!", "#name?", "#null!", "#num!"})
 
+
 def row_status(value: object) -> str:
     """Why a value cannot be scored, or ``"ok"``."""
     if value is None:
@@ -116,8 +117,9 @@ def plan_jobs(path: str | os.PathLike[str], jobs: int | None, chunk_size: int = 
     if jobs is not None:
         return max(1, jobs)
     jobs = os.cpu_count() or 1
-    rows = _estimate_rows(path) if jobs > 1 and str(path) != "-" else None
-    if rows is not None and rows <= max(200, min(_BATCH, chunk_size)):
+    batch = max(200, min(_BATCH, chunk_size))
+    rows = _estimate_rows(path, stop_after=batch + 1) if jobs > 1 and str(path) != "-" else None
+    if rows is not None and rows <= batch:
         return 1  # one batch: starting workers would cost more than it saves
     return jobs
 
@@ -137,8 +139,11 @@ def start_worker_server(jobs: int) -> None:
     forkserver.ensure_running()
 
 
-def _estimate_rows(path: str | os.PathLike[str]) -> int | None:
-    """Row count for the progress bar: Parquet metadata, or newlines in a text file."""
+def _estimate_rows(path: str | os.PathLike[str], stop_after: int | None = None) -> int | None:
+    """Row count for the progress bar: Parquet metadata, or newlines in a text file.
+
+    With ``stop_after``, counting may stop once the count exceeds it (the answer is then only "more").
+    """
     p = Path(path)
     try:
         if p.suffix.lower() in (".parquet", ".pq"):
@@ -150,6 +155,8 @@ def _estimate_rows(path: str | os.PathLike[str]) -> int | None:
             with open(p, "rb") as fh:
                 while block := fh.read(1 << 24):
                     n += block.count(b"\n")
+                    if stop_after is not None and n > stop_after + 1:
+                        break
             return max(n - (0 if p.suffix.lower() in (".jsonl", ".ndjson") else 1), 0)
     except OSError:
         return None
