@@ -453,7 +453,8 @@ class Featurizer:
         """``transform(docs) @ coef``, computed without building the feature matrix.
 
         This is the scoring path: n-gram occurrences are hashed or looked up
-        in small batches, counted with one sort, and only the sums that the
+        in small batches and counted (with one sort per batch, or in one pass
+        per post with the compiled kernels), and only the sums that the
         L2-normalized TF-IDF dot product needs are kept. Weights derived from
         ``coef`` are cached for as long as the same array is passed (do not
         modify it in place).
