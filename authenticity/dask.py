@@ -152,8 +152,8 @@ def _connect(scheduler: str | None) -> Iterator[Client]:
 
 def _count_rows(path: str | os.PathLike[str], encoding: str | None, **read: Any) -> int | None:
     """Exact row count of a Parquet or text table (one quick parsing pass), or None for other inputs."""
+    from ._scorer import _estimate_rows
     from .io import format_of, iter_table
-    from .scoring import _estimate_rows
 
     if str(path) == "-":
         return None

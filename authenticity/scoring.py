@@ -35,6 +35,7 @@ from ._scorer import (
     plan_jobs,
     row_status,
     score_texts,
+    start_worker_server,
 )
 from .errors import InputError
 from .model import Model
@@ -207,8 +208,7 @@ def score_file(
             import multiprocessing as mp
 
             ctx = mp.get_context("forkserver" if sys.platform != "win32" else "spawn")
-            if sys.platform != "win32":
-                ctx.set_forkserver_preload(["authenticity._worker"])
+            start_worker_server(jobs)  # a no-op when the CLI has started it already
             queue: deque[tuple[Future[dict[str, list[Any]]], pd.DataFrame, int, int]] = deque()
             with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker, initargs=(model,)) as ex:
                 try:

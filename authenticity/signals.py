@@ -272,9 +272,10 @@ def _question(text: str, toks: Sequence[str]) -> float:
     return min(text.count("?"), 5) / 5
 
 
-# How a count of matches becomes a signal value: log1p(count), per 100 characters, or per token.
-_SCALES: dict[str, Callable[[float, int, int], float]] = {
-    "log": lambda count, n_chars, n_tokens: math.log1p(count),
+# How a count of matches becomes a signal value: log1p(count), per 100 characters, or per token. The same
+# functions serve one post (numbers) and a batch (arrays), so both paths compute identical values.
+_SCALES: dict[str, Callable[[Any, Any, Any], Any]] = {
+    "log": lambda count, n_chars, n_tokens: np.log1p(count),
     "per100": lambda count, n_chars, n_tokens: 100.0 * count / (n_chars + 20),
     "per_token": lambda count, n_chars, n_tokens: count / (n_tokens + 5),
 }
@@ -302,7 +303,7 @@ class Signal:
         if self.func is not None:
             return self.func(text, tokens)
         count = sum(len(rx.findall(text)) for rx in self.patterns)
-        return _SCALES[self.scale](count, len(text), len(tokens))
+        return float(_SCALES[self.scale](count, len(text), len(tokens)))
 
 
 def _counted(name: str, description: str, scale: str, *patterns: re.Pattern[str] | _DigitPattern) -> Signal:
@@ -410,12 +411,7 @@ def signal_matrix(texts: Sequence[str], tokens: Sequence[Sequence[str]]) -> np.n
                     rx = rx.exact if other_digits else rx.fast
                 pos = np.fromiter((m.start() for m in rx.finditer(joined)), dtype=np.int64)
                 c += np.bincount(np.searchsorted(starts, pos, side="right") - 1, minlength=n)
-        if s.scale == "log":
-            out[:, j] = np.log1p(c)
-        elif s.scale == "per100":
-            out[:, j] = 100.0 * c / (n_chars + 20)
-        else:
-            out[:, j] = c / (n_tokens + 5)
+        out[:, j] = _SCALES[s.scale](c, n_chars, n_tokens)
     return out
 
 
