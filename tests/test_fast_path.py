@@ -9,7 +9,9 @@ a plain-Python statement of their rule.
 
 from __future__ import annotations
 
+import os
 import re
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -199,6 +201,24 @@ def test_compiled_kernels_agree_with_numpy(small_model: Model, corpus: pd.DataFr
     coef = np.random.default_rng(1).normal(size=g.n_features)
     monkeypatch.setattr(_kernels, "MIN_BATCH", 1)
     assert np.allclose(g.decision(docs, coef), g.transform(docs) @ coef, rtol=0, atol=1e-10)
+
+
+def test_compiled_kernels_load_from_the_cache_in_a_new_process(tmp_path: Path) -> None:
+    """A new process finds the kernels in numba's on-disk cache instead of compiling them (about a second)."""
+    import subprocess
+    import sys
+
+    from authenticity import _kernels
+
+    if not _kernels.available():
+        pytest.skip("numba is not installed (pip install 'authenticity[fast]')")
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path), "NUMBA_DEBUG_CACHE": "1"}
+    code = "from authenticity import _kernels; _kernels.warm_up()"
+    runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+            for _ in range(2)]
+    first, second = (r.stdout + r.stderr for r in runs)
+    assert first.count("data saved") == 3
+    assert second.count("data loaded") == 3 and "data saved" not in second
 
 
 def test_kernels_can_be_turned_off(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,0 +1,154 @@
+"""The numba kernels of :mod:`authenticity._kernels`, imported only when numba is installed and wanted.
+
+They live at module level, not in a closure, so that numba's on-disk cache
+(``cache=True``) finds them again: a closure's cache key includes its captured
+values, which differ from one process to the next, so every process compiled
+them afresh (about a second and a half at every start of ``score``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _count(c, tag, stamp, counts, touched, n_touched):  # type: ignore[no-untyped-def]
+    """Count column ``c`` for the post stamped ``tag``; returns the new number of distinct columns."""
+    if stamp[c] != tag:
+        stamp[c] = tag
+        counts[c] = 1
+        touched[n_touched] = c
+        return n_touched + 1
+    counts[c] += 1
+    return n_touched
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _sums(touched, n_touched, counts, idf_coef, idf_sq):  # type: ignore[no-untyped-def]
+    """``sum(tf * idf * coef)`` and ``sum((tf * idf) ** 2)`` over one post's distinct columns."""
+    a = 0.0
+    q = 0.0
+    for t in range(n_touched):
+        c = touched[t]
+        tf = 1.0 + np.log(counts[c])
+        a += tf * idf_coef[c]
+        q += tf * tf * idf_sq[c]
+    return a, q
+
+
+@njit(cache=True, nogil=True)
+def char(cp, bounds, n_min, n_max, buckets, idf_coef, idf_sq, counts, stamp, touched):  # type: ignore[no-untyped-def]
+    n = len(bounds) - 1
+    dot = np.zeros(n)
+    sq = np.zeros(n)
+    prime = np.uint64(0x100000001B3)
+    m1 = np.uint64(0xBF58476D1CE4E5B9)
+    m2 = np.uint64(0x94D049BB133111EB)
+    one = np.uint64(1)
+    s31 = np.uint64(31)
+    s29 = np.uint64(29)
+    pow2 = (buckets & (buckets - 1)) == 0
+    mask = np.uint64(buckets - 1)
+    ubuckets = np.uint64(buckets)
+    for d in range(n):
+        start = bounds[d]
+        end = bounds[d + 1]
+        tag = stamp[-1] + 1  # a fresh stamp per post: no clearing of the count table
+        stamp[-1] = tag
+        n_touched = 0
+        for i in range(start, end):
+            h = np.uint64(0)
+            for k in range(1, n_max + 1):
+                j = i + k - 1
+                if j >= end:
+                    break
+                h = h * prime + (np.uint64(cp[j]) + one)
+                if k < n_min:
+                    continue
+                if k == 1 and (cp[i] == 32 or cp[i] == 10):
+                    continue
+                g = h ^ (np.uint64(k) * m2)
+                g ^= g >> s31
+                g *= m1
+                g ^= g >> s29
+                b = np.int64(g & mask) if pow2 else np.int64(g % ubuckets)
+                n_touched = _count(b, tag, stamp, counts, touched, n_touched)
+        dot[d], sq[d] = _sums(touched, n_touched, counts, idf_coef, idf_sq)
+    return dot, sq
+
+
+@njit(cache=True, nogil=True)
+def keys(keys, bounds, idf_coef, idf_sq, counts, stamp, touched):  # type: ignore[no-untyped-def]
+    n = len(bounds) - 1
+    dot = np.zeros(n)
+    sq = np.zeros(n)
+    for d in range(n):
+        tag = stamp[-1] + 1
+        stamp[-1] = tag
+        n_touched = 0
+        for i in range(bounds[d], bounds[d + 1]):
+            if keys[i] >= 0:
+                n_touched = _count(keys[i], tag, stamp, counts, touched, n_touched)
+        dot[d], sq[d] = _sums(touched, n_touched, counts, idf_coef, idf_sq)
+    return dot, sq
+
+
+@njit(cache=True, nogil=True)
+def literals(cp, bounds, root, edge_keys, edge_child, term_ptr, term_sig, term_start, term_end, word,
+              n_sig):  # type: ignore[no-untyped-def]
+    n = len(bounds) - 1
+    counts = np.zeros((n, n_sig), dtype=np.int64)
+    next_free = np.zeros(n_sig, dtype=np.int64)
+    best = np.zeros(n_sig, dtype=np.int64)
+    hit = np.empty(n_sig, dtype=np.int64)
+    n_edges = len(edge_keys)
+    n_word = len(word)
+    for d in range(n):
+        start = bounds[d]
+        end = bounds[d + 1]
+        next_free[:] = start
+        for i in range(start, end):
+            c = cp[i]
+            if c >= len(root):
+                continue
+            node = root[c]
+            if node < 0:
+                continue
+            n_hit = 0
+            j = i + 1
+            while True:
+                for t in range(term_ptr[node], term_ptr[node + 1]):
+                    sig = term_sig[t]
+                    if i < next_free[sig]:
+                        continue
+                    if term_start[t] and i > start and cp[i - 1] < n_word and word[cp[i - 1]]:
+                        continue
+                    if term_end[t] and j < end and cp[j] < n_word and word[cp[j]]:
+                        continue
+                    if best[sig] == 0:
+                        hit[n_hit] = sig
+                        n_hit += 1
+                    best[sig] = j - i  # deeper is longer: the longest word wins
+                if j >= end:
+                    break
+                key = (np.int64(node) << 21) | np.int64(cp[j])
+                lo = 0
+                hi = n_edges
+                while lo < hi:
+                    mid = (lo + hi) >> 1
+                    if edge_keys[mid] < key:
+                        lo = mid + 1
+                    else:
+                        hi = mid
+                if lo == n_edges or edge_keys[lo] != key:
+                    break
+                node = edge_child[lo]
+                j += 1
+            for h in range(n_hit):
+                sig = hit[h]
+                counts[d, sig] += 1
+                next_free[sig] = i + best[sig]
+                best[sig] = 0
+    return counts
+
