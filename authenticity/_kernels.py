@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["MIN_BATCH", "LiteralTable", "available", "char_sums", "key_sums", "literal_counts", "use"]
+__all__ = ["MIN_BATCH", "LiteralTable", "available", "char_sums", "key_sums", "literal_counts", "use", "word_sums"]
 
 # Batches smaller than this use the plain NumPy / regex code even when the kernels are available: loading them
 # costs a few tenths of a second once per process, which a single draft check should not pay.
@@ -28,13 +28,13 @@ _WORD_TABLE_SIZE = 0x40000
 _lock = threading.Lock()
 
 
-def _compiled() -> tuple[Any, Any, Any] | None:
+def _compiled() -> tuple[Any, Any, Any, Any] | None:
     with _lock:  # one compilation even when the web server's threads ask at once
         return _compile()
 
 
 @lru_cache(maxsize=1)
-def _compile() -> tuple[Any, Any, Any] | None:
+def _compile() -> tuple[Any, Any, Any, Any] | None:
     if os.environ.get("AUTHENTICITY_NUMBA", "1").strip().lower() in ("0", "false", "no", "off"):
         return None
     try:
@@ -42,7 +42,7 @@ def _compile() -> tuple[Any, Any, Any] | None:
     except ImportError:  # numba is not installed
         return None
 
-    return _nb.char, _nb.keys, _nb.literals
+    return _nb.char, _nb.keys, _nb.literals, _nb.words
 
 
 def available() -> bool:
@@ -58,6 +58,10 @@ def warm_up() -> None:
     char_sums(["ab"], 1, 2, 16, np.zeros(16), np.zeros(16))
     key_sums(np.array([0, -1], dtype=np.int64), np.array([0, 2], dtype=np.int64), 1, np.zeros(1), np.zeros(1))
     literal_counts(["ab"], LiteralTable([(("a", True),)]))
+    one = np.array([0, 1], dtype=np.int64)
+    word_sums(np.array([0], dtype=np.int64), one, np.zeros(0, dtype=np.int64), np.zeros(2, dtype=np.int64),
+              np.array([0], dtype=np.int64), one, np.array([0, -1], dtype=np.int64), np.full(16, -1, dtype=np.int64),
+              np.full(16, -1, dtype=np.int64), 4, 1, True, np.zeros(1), np.zeros(1))
 
 
 def use(n_docs: int) -> bool:
@@ -163,3 +167,17 @@ def key_sums(keys: np.ndarray, bounds: np.ndarray, n_cols: int, idf_coef: np.nda
     assert kernels is not None
     counts, stamp, touched = _tables(n_cols, int(np.diff(bounds).max(initial=0)))
     return kernels[1](keys, bounds, idf_coef, idf_sq, counts, stamp, touched)
+
+
+def word_sums(tok_ids: np.ndarray, tok_bounds: np.ndarray, run_idx: np.ndarray, run_bounds: np.ndarray,
+              piece_ids: np.ndarray, piece_bounds: np.ndarray, unigram_col: np.ndarray, map_keys: np.ndarray,
+              map_values: np.ndarray, map_bits: int, n_tok: int, bigrams: bool, idf_coef: np.ndarray,
+              idf_sq: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Word n-gram sums of posts whose Chinese runs are spliced in here (see ``_nb.words``), and token counts."""
+    kernels = _compiled()
+    assert kernels is not None
+    longest = int((np.diff(tok_bounds) + np.diff(piece_bounds)).max(initial=0))
+    counts, stamp, touched = _tables(len(idf_coef), 2 * longest)
+    seq = np.empty(max(longest, 1), dtype=np.int64)
+    return kernels[3](tok_ids, tok_bounds, run_idx, run_bounds, piece_ids, piece_bounds, unigram_col, map_keys,
+                      map_values, map_bits, n_tok, bigrams, idf_coef, idf_sq, counts, stamp, touched, seq)

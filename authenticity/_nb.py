@@ -152,3 +152,71 @@ def literals(cp, bounds, root, edge_keys, edge_child, term_ptr, term_sig, term_s
                 best[sig] = 0
     return counts
 
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _probe(key, map_keys, map_values, shift, mask):  # type: ignore[no-untyped-def]
+    """``IntMap.get`` of one key: linear probing from the key's multiplicative hash."""
+    slot = np.int64((np.uint64(key) * np.uint64(0x9E3779B97F4A7C15)) >> shift)
+    while True:
+        k = map_keys[slot]
+        if k == key:
+            return map_values[slot]
+        if k == -1:
+            return np.int64(-1)
+        slot = (slot + 1) & mask
+
+
+@njit(cache=True, nogil=True)
+def words(tok_ids, tok_bounds, run_idx, run_bounds, piece_ids, piece_bounds, unigram_col, map_keys, map_values,
+          map_bits, n_tok, bigrams, idf_coef, idf_sq, counts, stamp, touched, seq):  # type: ignore[no-untyped-def]
+    """Word n-gram sums of posts given as token ids with their Chinese runs still whole.
+
+    Post *d* has tokens ``tok_ids[tok_bounds[d]:tok_bounds[d + 1]]``; the runs among them are at the local
+    positions ``run_idx[run_bounds[d]:run_bounds[d + 1]]``, and their words are
+    ``piece_ids[piece_bounds[d]:piece_bounds[d + 1]]``, one run's words after another with ``-3`` between runs.
+    Splices the words in (as ``tokenize.splice`` does), then counts each token's unigram column and the column of
+    the bigram it starts, as ``key_sums`` counts the keys ``Featurizer._word_decision`` makes. Returns the two
+    sums and the number of tokens of each post.
+    """
+    n = len(tok_bounds) - 1
+    dot = np.zeros(n)
+    sq = np.zeros(n)
+    n_tokens = np.zeros(n, dtype=np.int64)
+    shift = np.uint64(64 - map_bits)
+    mask = np.int64(len(map_keys) - 1)
+    for d in range(n):
+        m = 0
+        r = run_bounds[d]
+        r_end = run_bounds[d + 1]
+        p = piece_bounds[d]
+        p_end = piece_bounds[d + 1]
+        t0 = tok_bounds[d]
+        for i in range(t0, tok_bounds[d + 1]):
+            if r < r_end and run_idx[r] == i - t0:
+                r += 1
+                while p < p_end and piece_ids[p] != -3:
+                    seq[m] = piece_ids[p]
+                    m += 1
+                    p += 1
+                p += 1  # the separator
+            else:
+                seq[m] = tok_ids[i]
+                m += 1
+        n_tokens[d] = m
+        tag = stamp[-1] + 1
+        stamp[-1] = tag
+        n_touched = 0
+        for k in range(m):
+            t = seq[k]
+            if t < 0:
+                continue
+            c = unigram_col[t]
+            if c >= 0:
+                n_touched = _count(c, tag, stamp, counts, touched, n_touched)
+            if bigrams and k + 1 < m and seq[k + 1] >= 0:
+                c = _probe(t * n_tok + seq[k + 1], map_keys, map_values, shift, mask)
+                if c >= 0:
+                    n_touched = _count(c, tag, stamp, counts, touched, n_touched)
+        dot[d], sq[d] = _sums(touched, n_touched, counts, idf_coef, idf_sq)
+    return dot, sq, n_tokens

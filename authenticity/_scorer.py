@@ -16,8 +16,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .features import Doc, prepare
 from .model import Model
+from .normalize import normalize
 from .tokenize import detect_langs
 
 __all__ = ["MAX_CHARS", "NA_STRINGS", "plan_jobs", "row_status", "score_texts", "start_worker_server", "warm_up"]
@@ -60,9 +60,9 @@ def score_texts(model: Model, values: Sequence[object], reasons: int = 0) -> dic
     lang_out: list[str | None] = [None] * len(values)
     reasons_out: list[str | None] = [None] * len(values)
     if ok:
-        docs: list[Doc] = prepare([values[i] for i in ok])  # type: ignore[misc]
-        p = model.proba_docs(docs).tolist()
-        langs = detect_langs([d.text for d in docs])
+        texts = list(map(normalize, [values[i] for i in ok]))  # type: ignore[arg-type]
+        p = model.proba_normalized(texts).tolist()
+        langs = detect_langs(texts)
         for j, i in enumerate(ok):
             pj = p[j]
             p_out[i] = round(pj, 4)

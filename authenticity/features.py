@@ -28,7 +28,7 @@ import numpy as np
 from . import _kernels
 from .normalize import normalize
 from .signals import SIGNALS, signal_matrix
-from .tokenize import tokenize
+from .tokenize import token_parts, tokenize
 
 if TYPE_CHECKING:
     import scipy.sparse as sp
@@ -202,6 +202,13 @@ def _use_kernels(n_docs: int, n_cols: int) -> bool:
     return n_cols <= 1 << 24 and _kernels.use(n_docs)
 
 
+def _bounds(lists: Sequence[Sequence[object]]) -> np.ndarray:
+    """``[0, len(lists[0]), len(lists[0]) + len(lists[1]), …]``: where each list starts in their concatenation."""
+    out = np.zeros(len(lists) + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, lists), dtype=np.int64, count=len(lists)), out=out[1:])
+    return out
+
+
 def _normalized(dot: np.ndarray, sq: np.ndarray) -> np.ndarray:
     norm = np.sqrt(sq)
     norm[norm == 0] = 1.0
@@ -310,6 +317,7 @@ class _LinearWeights:
     token_ids: dict[str, int]  # tokens that occur in the word vocabulary, alone or in a bigram
     unigram_col: np.ndarray  # token id -> vocabulary column of the unigram, -1 if none; one extra -1 at the end
     bigram_cols: IntMap  # ``first_id * n_tokens + second_id`` -> vocabulary column, for the vocabulary's bigrams
+    piece_ids: dict[str, int]  # ``token_ids`` and "\n" -> -3, the separator between Chinese runs' words
 
 
 @dataclass
@@ -410,7 +418,9 @@ class Featurizer:
     def signal_block(self, docs: Sequence[Doc]) -> np.ndarray:
         """Standardized, weighted signal values, shape ``(n, n_signals)``."""
         self._check()
-        raw = signal_matrix([x.text for x in docs], [x.tokens for x in docs])
+        return self._scaled_signals(signal_matrix([x.text for x in docs], [x.tokens for x in docs]))
+
+    def _scaled_signals(self, raw: np.ndarray) -> np.ndarray:
         return (raw - self.signal_mean_) / self.signal_scale_ * self.config.signal_weight
 
     # -- fast linear scoring ------------------------------------------------------
@@ -444,7 +454,7 @@ class Featurizer:
             char_idf_coef=char_idf * coef[:a], char_idf_sq=char_idf * char_idf,
             word_idf_coef=word_idf * coef[a:b], word_idf_sq=word_idf * word_idf,
             signal_coef=np.asarray(coef[b:], dtype=np.float64), token_ids=token_ids, unigram_col=unigram_col,
-            bigram_cols=IntMap(bkeys, bcols),
+            bigram_cols=IntMap(bkeys, bcols), piece_ids={**token_ids, "\n": -3},
         )
         self._linear = (coef, w)
         return w
@@ -464,14 +474,46 @@ class Featurizer:
         n = len(docs)
         if n == 0:
             return np.zeros(0)
-        return (self._char_decision(docs, w) * cfg.char_weight + self._word_decision(docs, w) * cfg.word_weight
-                + self.signal_block(docs) @ w.signal_coef)
+        return (self._char_decision([d.text for d in docs], w) * cfg.char_weight
+                + self._word_decision(docs, w) * cfg.word_weight + self.signal_block(docs) @ w.signal_coef)
 
-    def _char_decision(self, docs: Sequence[Doc], w: _LinearWeights) -> np.ndarray:
+    def decision_normalized(self, texts: Sequence[str], coef: np.ndarray) -> np.ndarray:
+        """``decision`` of normalized posts, tokenized here.
+
+        With the compiled kernels, each post's tokens are not spliced into one
+        list of strings: the segmenter's words for its Chinese runs are looked
+        up and spliced in as ids by the word kernel (``_nb.words``), and the
+        signals get the tokens with Chinese runs whole (see ``signal_matrix``).
+        Otherwise this is ``decision`` of the tokenized docs.
+        """
+        w = self._weights(coef)
+        cfg = self.config
+        n = len(texts)
+        if n == 0:
+            return np.zeros(0)
+        if not (_use_kernels(n, self.n_words) and _use_kernels(n, cfg.char_buckets)) or any("\x00" in t for t in texts):
+            return self.decision([Doc(t, tuple(tokenize(t))) for t in texts], coef)
+        toks, runs, words = zip(*map(token_parts, texts), strict=True)
+        tok_bounds = _bounds(toks)
+        run_bounds = _bounds(runs)
+        piece_bounds = _bounds(words)
+        tok_ids = np.fromiter(map(w.token_ids.get, itertools.chain.from_iterable(toks), itertools.repeat(-1)),
+                              dtype=np.int64, count=int(tok_bounds[-1]))
+        run_idx = np.fromiter(itertools.chain.from_iterable(runs), dtype=np.int64, count=int(run_bounds[-1]))
+        piece_ids = np.fromiter(map(w.piece_ids.get, itertools.chain.from_iterable(words), itertools.repeat(-1)),
+                                dtype=np.int64, count=int(piece_bounds[-1]))
+        bm = w.bigram_cols
+        dot, sq, n_tokens = _kernels.word_sums(
+            tok_ids, tok_bounds, run_idx, run_bounds, piece_ids, piece_bounds, w.unigram_col, bm._keys, bm._values,
+            bm._bits, len(w.token_ids), cfg.word_ngram_max >= 2 and len(bm) > 0, w.word_idf_coef, w.word_idf_sq)
+        raw = signal_matrix(texts, toks, n_tokens=n_tokens)
+        return (self._char_decision(texts, w) * cfg.char_weight + _normalized(dot, sq) * cfg.word_weight
+                + self._scaled_signals(raw) @ w.signal_coef)
+
+    def _char_decision(self, texts: Sequence[str], w: _LinearWeights) -> np.ndarray:
         cfg = self.config
         buckets = cfg.char_buckets
-        texts = [d.text for d in docs]
-        if _use_kernels(len(docs), buckets):
+        if _use_kernels(len(texts), buckets):
             return _normalized(*_kernels.char_sums(texts, cfg.char_ngram_min, cfg.char_ngram_max, buckets,
                                                    w.char_idf_coef, w.char_idf_sq))
         dot = np.zeros(len(texts))

@@ -140,6 +140,13 @@ class Model:
         """``p_scripted`` of prepared docs."""
         return _sigmoid(self.calib_a * self.decision_docs(docs) + self.calib_b)
 
+    def proba_normalized(self, texts: Sequence[str]) -> np.ndarray:
+        """``p_scripted`` of normalized posts (the batch scoring path: see ``Featurizer.decision_normalized``)."""
+        if len(texts) == 0:
+            return np.zeros(0)
+        decision = self.featurizer.decision_normalized(texts, self.coef) + self.intercept
+        return _sigmoid(self.calib_a * decision + self.calib_b)
+
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         """``p_scripted`` for each raw post."""
         if isinstance(texts, str):

@@ -364,13 +364,19 @@ def signal_values(text: str, tokens: Sequence[str]) -> list[float]:
     return [s.value(text, tokens) for s in SIGNALS]
 
 
-def signal_matrix(texts: Sequence[str], tokens: Sequence[Sequence[str]]) -> np.ndarray:
+def signal_matrix(texts: Sequence[str], tokens: Sequence[Sequence[str]],
+                  n_tokens: np.ndarray | None = None) -> np.ndarray:
     """A dense ``(n_posts, n_signals)`` float64 matrix of raw signal values (row *i* is ``signal_values`` of post *i*).
 
     Counted signals run their patterns once over the whole batch, joined with
     NUL separators that no pattern can match across, and assign matches to
     posts by position. With the compiled kernels, one pass counts every signal
     that is a list of literal words.
+
+    ``n_tokens`` (each post's number of tokens) lets ``tokens`` keep Chinese
+    runs unsegmented, as ``tokenize.token_parts`` gives them: the signals read
+    no token that comes from a Chinese run (only hashtags, which start with
+    ``#``), so only the count changes. Texts must then be free of NUL.
     """
     n = len(texts)
     if n != len(tokens):
@@ -379,12 +385,15 @@ def signal_matrix(texts: Sequence[str], tokens: Sequence[Sequence[str]]) -> np.n
     if n == 0:
         return out
     if any("\x00" in t for t in texts):  # normalized text never has NUL; anything else goes post by post
+        if n_tokens is not None:
+            raise ValueError("signal_matrix: texts with NUL need their full token lists, not n_tokens")
         for i, (t, toks) in enumerate(zip(texts, tokens, strict=True)):
             out[i] = signal_values(t, toks)
         return out
     joined = "\x00".join(texts)
     n_chars = np.fromiter(map(len, texts), dtype=np.int64, count=n)
-    n_tokens = np.fromiter(map(len, tokens), dtype=np.int64, count=n)
+    if n_tokens is None:
+        n_tokens = np.fromiter(map(len, tokens), dtype=np.int64, count=n)
     starts = np.zeros(n, dtype=np.int64)
     np.cumsum(n_chars[:-1] + 1, out=starts[1:])
     compiled = np.zeros((n, len(SIGNALS)), dtype=np.int64)

@@ -23,7 +23,8 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 from importlib import resources
 
-__all__ = ["CJK_RE", "cut_chinese", "detect_lang", "detect_langs", "script_runs", "segmenter_name", "tokenize"]
+__all__ = ["CJK_RE", "cut_chinese", "detect_lang", "detect_langs", "script_runs", "segmenter_name", "splice",
+           "token_parts", "tokenize"]
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
 _CJK_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x2FA1F))
@@ -98,24 +99,41 @@ def cut_chinese(run: str, segmenter: str | None = None) -> list[str]:
 
 def tokenize(text: str) -> list[str]:
     """Split *normalized* text into tokens (see :func:`authenticity.normalize`)."""
+    toks, runs, words = token_parts(text)
+    return splice(toks, runs, words) if runs else toks
+
+
+def token_parts(text: str) -> tuple[list[str], list[int], list[str]]:
+    """What :func:`tokenize` splices together: ``(tokens, runs, words)``.
+
+    ``tokens`` has each run of Chinese characters as one token; ``runs`` holds
+    the positions of those runs in ``tokens``; ``words`` is the segmenter's
+    output for the runs, in order, with ``"\n"`` between one run's words and
+    the next's. Tokens that are not Chinese runs (hashtags, bracket emoji,
+    Latin words, punctuation …) are final here already.
+    """
     toks = _TOKENS(text)
     if not CJK_RE.search(text):
-        return toks
+        return toks, [], []
     # Chinese runs are the tokens that start with a Chinese character (tags and bracket emoji start with # and [);
     # comparing whole strings against the range ends tests the first character without indexing.
     at = [i for i, t in enumerate(toks)
           if t >= "\u3400" and (t < "\ua000" or "\uf900" <= t < "\ufb00" or "\U00020000" <= t < "\U0002fa20")]
     if not at:
-        return toks
+        return toks, at, []
     # One call to the segmenter per post: runs joined by newlines, which it keeps as tokens of their own.
-    pieces = _load(_want())[1]("\n".join([toks[i] for i in at]))
-    pieces.append("\n")
+    return toks, at, _load(_want())[1]("\n".join([toks[i] for i in at]))
+
+
+def splice(toks: list[str], runs: list[int], words: list[str]) -> list[str]:
+    """The tokens of :func:`token_parts` with each Chinese run replaced by its words."""
     out: list[str] = []
     prev = pos = 0
-    for i in at:
-        end = pieces.index("\n", pos)
+    last = len(runs) - 1
+    for k, i in enumerate(runs):
+        end = words.index("\n", pos) if k < last else len(words)
         out += toks[prev:i]
-        out += pieces[pos:end]
+        out += words[pos:end]
         prev, pos = i + 1, end + 1
     out += toks[prev:]
     return out
