@@ -55,7 +55,7 @@ def warm_up() -> None:
     kernels = _compiled()
     if kernels is None:
         return
-    char_sums(["ab"], 1, 2, 16, np.zeros(16), np.zeros(16))
+    char_sums(["ab"], 1, 2, 16, np.zeros((16, 2)))
     key_sums(np.array([0, -1], dtype=np.int64), np.array([0, 2], dtype=np.int64), 1, np.zeros(1), np.zeros(1))
     literal_counts(["ab"], LiteralTable([(("a", True),)]))
     one = np.array([0, 1], dtype=np.int64)
@@ -147,17 +147,21 @@ def _tables(n_cols: int, n_keys: int) -> tuple[np.ndarray, np.ndarray, np.ndarra
     return np.zeros(n_cols, dtype=np.int32), np.zeros(n_cols + 1, dtype=np.int64), np.empty(max(n_keys, 1), np.int64)
 
 
-def char_sums(texts: list[str], n_min: int, n_max: int, buckets: int, idf_coef: np.ndarray,
-              idf_sq: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per-post ``sum(tf * idf * coef)`` and ``sum((tf * idf) ** 2)`` over distinct character n-gram buckets."""
+def char_sums(texts: list[str], n_min: int, n_max: int, buckets: int,
+              idf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per-post ``sum(tf * idf * coef)`` and ``sum((tf * idf) ** 2)`` over distinct character n-gram buckets.
+
+    ``idf`` has shape ``(buckets, 2)``: ``idf * coef`` and ``idf ** 2`` of each bucket.
+    """
     kernels = _compiled()
     assert kernels is not None
     cp = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     bounds = np.zeros(len(texts) + 1, dtype=np.int64)
     np.cumsum(lengths, out=bounds[1:])
-    counts, stamp, touched = _tables(buckets, n_max * int(lengths.max(initial=0)))
-    return kernels[0](cp, bounds, n_min, n_max, buckets, idf_coef, idf_sq, counts, stamp, touched)
+    most = max(n_max * int(lengths.max(initial=0)), 1)
+    return kernels[0](cp, bounds, n_min, n_max, buckets, idf, np.zeros(buckets, dtype=np.int32),
+                      np.empty(most, dtype=np.int64), np.empty(most, dtype=np.int64))
 
 
 def key_sums(keys: np.ndarray, bounds: np.ndarray, n_cols: int, idf_coef: np.ndarray,

@@ -38,7 +38,13 @@ def _sums(touched, n_touched, counts, idf_coef, idf_sq):  # type: ignore[no-unty
 
 
 @njit(cache=True, nogil=True)
-def char(cp, bounds, n_min, n_max, buckets, idf_coef, idf_sq, counts, stamp, touched):  # type: ignore[no-untyped-def]
+def char(cp, bounds, n_min, n_max, buckets, idf, counts, grams, touched):  # type: ignore[no-untyped-def]
+    """Character n-gram sums: ``idf[:, 0]`` holds ``idf * coef`` and ``idf[:, 1]`` holds ``idf ** 2`` per bucket.
+
+    Per post: hash every n-gram into ``grams``, count them (``counts`` is all zeros between posts: each post
+    clears what it counted), then sum over the distinct buckets in order of first occurrence. The tables are
+    touched at random, so they are kept small (32-bit counts; the two idf columns side by side on one cache line).
+    """
     n = len(bounds) - 1
     dot = np.zeros(n)
     sq = np.zeros(n)
@@ -54,9 +60,7 @@ def char(cp, bounds, n_min, n_max, buckets, idf_coef, idf_sq, counts, stamp, tou
     for d in range(n):
         start = bounds[d]
         end = bounds[d + 1]
-        tag = stamp[-1] + 1  # a fresh stamp per post: no clearing of the count table
-        stamp[-1] = tag
-        n_touched = 0
+        m = 0
         for i in range(start, end):
             h = np.uint64(0)
             for k in range(1, n_max + 1):
@@ -72,9 +76,26 @@ def char(cp, bounds, n_min, n_max, buckets, idf_coef, idf_sq, counts, stamp, tou
                 g ^= g >> s31
                 g *= m1
                 g ^= g >> s29
-                b = np.int64(g & mask) if pow2 else np.int64(g % ubuckets)
-                n_touched = _count(b, tag, stamp, counts, touched, n_touched)
-        dot[d], sq[d] = _sums(touched, n_touched, counts, idf_coef, idf_sq)
+                grams[m] = np.int64(g & mask) if pow2 else np.int64(g % ubuckets)
+                m += 1
+        n_touched = 0
+        for t in range(m):
+            b = grams[t]
+            c = counts[b]
+            if c == 0:
+                touched[n_touched] = b
+                n_touched += 1
+            counts[b] = c + 1
+        a = 0.0
+        q = 0.0
+        for t in range(n_touched):
+            b = touched[t]
+            tf = 1.0 + np.log(counts[b])
+            counts[b] = 0
+            a += tf * idf[b, 0]
+            q += tf * tf * idf[b, 1]
+        dot[d] = a
+        sq[d] = q
     return dot, sq
 
 

@@ -311,6 +311,7 @@ class _LinearWeights:
 
     char_idf_coef: np.ndarray
     char_idf_sq: np.ndarray
+    char_idf_both: np.ndarray  # the two above side by side, shape (buckets, 2): what the compiled kernel reads
     word_idf_coef: np.ndarray
     word_idf_sq: np.ndarray
     signal_coef: np.ndarray
@@ -452,6 +453,7 @@ class Featurizer:
         bcols = np.array([c for _, _, c in bigrams], dtype=np.int64)
         w = _LinearWeights(
             char_idf_coef=char_idf * coef[:a], char_idf_sq=char_idf * char_idf,
+            char_idf_both=np.stack((char_idf * coef[:a], char_idf * char_idf), axis=1),
             word_idf_coef=word_idf * coef[a:b], word_idf_sq=word_idf * word_idf,
             signal_coef=np.asarray(coef[b:], dtype=np.float64), token_ids=token_ids, unigram_col=unigram_col,
             bigram_cols=IntMap(bkeys, bcols), piece_ids={**token_ids, "\n": -3},
@@ -515,7 +517,7 @@ class Featurizer:
         buckets = cfg.char_buckets
         if _use_kernels(len(texts), buckets):
             return _normalized(*_kernels.char_sums(texts, cfg.char_ngram_min, cfg.char_ngram_max, buckets,
-                                                   w.char_idf_coef, w.char_idf_sq))
+                                                   w.char_idf_both))
         dot = np.zeros(len(texts))
         sq = np.zeros(len(texts))
         for lo, hi in _chunks(texts):
