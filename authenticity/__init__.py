@@ -11,14 +11,9 @@ The public API, imported lazily so that ``import authenticity`` stays light:
 
 from __future__ import annotations
 
+from functools import cache
 from importlib import import_module
-from importlib.metadata import PackageNotFoundError, version
 from typing import Any
-
-try:
-    __version__ = version("authenticity")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0.0.0"
 
 _EXPORTS = {
     "load_model": "persist",
@@ -32,7 +27,20 @@ _EXPORTS = {
 __all__ = ["__version__", *_EXPORTS]
 
 
+@cache
+def _version() -> str:
+    # looked up on first use: reading the installed package's metadata takes a few hundredths of a second
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("authenticity")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        return "0.0.0"
+
+
 def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        return _version()
     if name in _EXPORTS:
         return getattr(import_module(f".{_EXPORTS[name]}", __name__), name)
     raise AttributeError(f"module 'authenticity' has no attribute {name!r}")

@@ -152,7 +152,7 @@ def _connect(scheduler: str | None) -> Iterator[Client]:
 
 def _count_rows(path: str | os.PathLike[str], encoding: str | None, **read: Any) -> int | None:
     """Exact row count of a Parquet or text table (one quick parsing pass), or None for other inputs."""
-    from ._scorer import _estimate_rows
+    from ._pool import _estimate_rows
     from .io import format_of, iter_table
 
     if str(path) == "-":

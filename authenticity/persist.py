@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from ._constants import MODEL_SUFFIX
 from .errors import ModelFormatError, OutputError
 from .features import FeatureConfig, Featurizer
 from .labels import LABELS
@@ -37,7 +38,6 @@ __all__ = ["FORMAT_VERSION", "MAGIC", "MODEL_SUFFIX", "load_model", "read_manife
 
 MAGIC = "authenticity-model"
 FORMAT_VERSION = 1
-MODEL_SUFFIX = ".authm"
 _MEMBERS = ("manifest.json", "arrays.npz", "vocab.json")
 _MAX_MANIFEST = 1 << 20
 _MAX_MEMBER = 1 << 30

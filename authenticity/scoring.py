@@ -25,18 +25,8 @@ from typing import Any
 
 import pandas as pd
 
-from ._scorer import (
-    _BATCH,
-    MAX_CHARS,
-    NA_STRINGS,
-    _estimate_rows,
-    _init_worker,
-    _work,
-    plan_jobs,
-    row_status,
-    score_texts,
-    start_worker_server,
-)
+from ._pool import BATCH, _estimate_rows, plan_jobs, start_worker_server
+from ._scorer import MAX_CHARS, NA_STRINGS, _init_worker, _work, row_status, score_texts
 from .errors import InputError
 from .model import Model
 
@@ -168,7 +158,7 @@ def score_file(
     """Score a file chunk by chunk on ``jobs`` processes; write ``out`` atomically (CSV to stdout if None)."""
     from .io import TableWriter, find_column, iter_table
 
-    batch = max(200, min(_BATCH, chunk_size))
+    batch = max(200, min(BATCH, chunk_size))
     jobs = plan_jobs(path, jobs, chunk_size)
     chunks = iter_table(path, chunksize=chunk_size, encoding=encoding, sheet=sheet, skip_bad_lines=skip_bad_lines)
     resolved: dict[str, str] = {}

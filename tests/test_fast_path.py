@@ -392,6 +392,30 @@ def test_int_map_matches_a_dict() -> None:
         IntMap(np.array([1, 1]), np.array([2, 3]))
 
 
+def test_the_command_line_starts_without_numpy_or_pandas() -> None:
+    """`authenticity score` starts the workers' fork server before it loads NumPy, pandas or the model."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from authenticity.cli import build_parser; build_parser(); "
+            "print([m for m in ('numpy', 'pandas', 'authenticity.model') if m in sys.modules])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_version_is_read_when_asked(capsys: pytest.CaptureFixture[str]) -> None:
+    from importlib.metadata import version
+
+    import authenticity
+    from authenticity.cli import main
+
+    with pytest.raises(SystemExit) as exc:
+        main(["--version"])
+    assert exc.value.code == 0
+    assert capsys.readouterr().out.strip() == f"authenticity {version('authenticity')}" == \
+        f"authenticity {authenticity.__version__}"
+
+
 def test_scoring_workers_do_not_need_pandas() -> None:
     """The fork server loads authenticity._worker; without pandas it starts in well under a second."""
     import subprocess

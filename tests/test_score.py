@@ -157,7 +157,7 @@ def test_scores_match_explain(small_model: Model) -> None:
 
 
 def test_plan_jobs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from authenticity._scorer import plan_jobs
+    from authenticity._pool import plan_jobs
 
     monkeypatch.setattr(os, "cpu_count", lambda: 4)
     small = tmp_path / "small.csv"

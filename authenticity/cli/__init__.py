@@ -17,7 +17,6 @@ from collections.abc import Sequence
 from enum import IntEnum
 from importlib import import_module
 
-from .. import __version__
 from ..errors import AuthenticityError
 
 __all__ = ["ExitStatus", "build_parser", "main"]
@@ -31,6 +30,17 @@ class ExitStatus(IntEnum):
     USAGE = 2
     INTERRUPTED = 130
     TERMINATED = 143
+
+
+class _Version(argparse.Action):
+    """``--version``, reading the installed version only when asked."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: object,
+                 option_string: str | None = None) -> None:
+        from .. import __version__
+
+        print(f"authenticity {__version__}")
+        parser.exit()
 
 
 class _Parser(argparse.ArgumentParser):
@@ -52,7 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Tell raw consumer experience posts from scripted ad copy (Chinese and English), "
         "and audit over-controlled seeding briefs.",
     )
-    parser.add_argument("--version", action="version", version=f"authenticity {__version__}")
+    parser.add_argument("--version", action=_Version, nargs=0, help="show the version and exit")
     parser.add_argument("--debug", action="store_true", help="show tracebacks for errors")
     sub = parser.add_subparsers(dest="verb", metavar="VERB", parser_class=_Parser)
     for verb in VERBS:

@@ -7,8 +7,6 @@ import json
 import sys
 from typing import Any
 
-import numpy as np
-
 __all__ = ["add_input_options", "add_model_option", "note", "print_json", "stderr_is_tty"]
 
 
@@ -29,6 +27,8 @@ def add_model_option(p: argparse.ArgumentParser) -> None:
 
 
 def _default(o: Any) -> Any:
+    import numpy as np
+
     if isinstance(o, np.generic):
         return o.item()
     if isinstance(o, np.ndarray):

@@ -6,7 +6,8 @@ import argparse
 import os
 import sys
 
-from .._scorer import MAX_CHARS, plan_jobs, start_worker_server
+from .._constants import MAX_CHARS
+from .._pool import plan_jobs, start_worker_server
 from ..errors import InputError
 from .common import add_input_options, add_model_option, note, stderr_is_tty
 

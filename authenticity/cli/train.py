@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from .._constants import MODEL_SUFFIX
 from ..errors import InputError
-from ..persist import MODEL_SUFFIX
 from .common import add_input_options, note, print_json
 
 
