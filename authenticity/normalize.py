@@ -143,9 +143,9 @@ def normalize(text: str) -> str:
     """
     if not isinstance(text, str):
         raise TypeError(f"normalize() expects a str, got {type(text).__name__}")
+    # No character's NFKC form or lowercase holds a character that clean_unicode drops (the tests check every
+    # code point), so one cleaning pass, before, suffices.
     text = _nfkc(clean_unicode(text)).lower()
-    # NFKC can produce new controls from compatibility forms; drop them again.
-    text = _DROP_RE.sub("", text)
     for (pattern, repl), gate in zip(_SUBS, _GATES, strict=True):
         if gate(text):
             text = pattern.sub(repl, text)

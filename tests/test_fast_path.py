@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 from pathlib import Path
 
 import numpy as np
@@ -174,6 +175,19 @@ _NORM_ALPHABET = st.sampled_from(
     ["，", "！", "～", "…", "℃", "　", "Ａ", "ｶ", "ﾞ", "e", "\u0301", "\u0308", "１", "²", "ﬁ", "a", "中", " ", "\n",
      "\t", "  ", " \n ", "%", "¥", "满100减20", "5折", "20% off", "bogo", "199元", "$1,299", "x"]
 )
+
+
+def test_nfkc_and_lowercase_bring_in_no_character_that_normalize_drops() -> None:
+    """Why normalize cleans only once, before NFKC: checked for every code point.
+
+    NFKC decomposes each character (all of them are here) and composes only into letters with marks and Hangul
+    syllables; lowercasing maps letters to letters and marks.
+    """
+    from authenticity.normalize import _DROP_RE, clean_unicode
+
+    kept = clean_unicode("".join(chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF))
+    assert len(kept) > 1_000_000
+    assert not _DROP_RE.search(unicodedata.normalize("NFKC", kept).lower())
 
 
 @settings(max_examples=400, deadline=None)
