@@ -493,9 +493,19 @@ class Featurizer:
         n = len(texts)
         if n == 0:
             return np.zeros(0)
-        if not (_use_kernels(n, self.n_words) and _use_kernels(n, cfg.char_buckets)) or any("\x00" in t for t in texts):
+        if (not (_use_kernels(n, self.n_words) and _use_kernels(n, cfg.char_buckets))
+                or any("\x00" in t for t in texts)):
             return self.decision([Doc(t, tuple(tokenize(t))) for t in texts], coef)
-        toks, runs, words = zip(*map(token_parts, texts), strict=True)
+        parts = list(map(token_parts, texts))
+        word, n_tokens = self._word_decision_parts(parts, w)
+        raw = signal_matrix(texts, [p[0] for p in parts], n_tokens=n_tokens)
+        return (self._char_decision(texts, w) * cfg.char_weight + word * cfg.word_weight
+                + self._scaled_signals(raw) @ w.signal_coef)
+
+    def _word_decision_parts(self, parts: Sequence[tuple[list[str], list[int], list[str]]],
+                             w: _LinearWeights) -> tuple[np.ndarray, np.ndarray]:
+        """The word block's share of the decision, and each post's token count, from ``token_parts`` (kernels)."""
+        toks, runs, words = zip(*parts, strict=True)
         tok_bounds = _bounds(toks)
         run_bounds = _bounds(runs)
         piece_bounds = _bounds(words)
@@ -507,10 +517,9 @@ class Featurizer:
         bm = w.bigram_cols
         dot, sq, n_tokens = _kernels.word_sums(
             tok_ids, tok_bounds, run_idx, run_bounds, piece_ids, piece_bounds, w.unigram_col, bm._keys, bm._values,
-            bm._bits, len(w.token_ids), cfg.word_ngram_max >= 2 and len(bm) > 0, w.word_idf_coef, w.word_idf_sq)
-        raw = signal_matrix(texts, toks, n_tokens=n_tokens)
-        return (self._char_decision(texts, w) * cfg.char_weight + _normalized(dot, sq) * cfg.word_weight
-                + self._scaled_signals(raw) @ w.signal_coef)
+            bm._bits, len(w.token_ids), self.config.word_ngram_max >= 2 and len(bm) > 0, w.word_idf_coef,
+            w.word_idf_sq)
+        return _normalized(dot, sq), n_tokens
 
     def _char_decision(self, texts: Sequence[str], w: _LinearWeights) -> np.ndarray:
         cfg = self.config

@@ -6,6 +6,10 @@ Scores the first N posts of the generated benchmark corpus (benchmarks/corpus.py
 scoring worker does, with the shipped default model, and times each stage: normalize, tokenize, the three
 feature blocks of the linear decision, and language detection. It runs twice: with the compiled kernels
 (when numba is installed: ``pip install '.[fast]'``) and with NumPy and regexes only. Best of --repeat.
+
+With the kernels, "tokenize" is ``token_parts`` (tokens with Chinese runs whole, and the segmenter's words for
+the runs) and "word n-grams" looks the tokens up and splices the runs' words in as ids in the kernel; without
+them, "tokenize" is ``tokenize`` (runs spliced as strings) and "word n-grams" counts the spliced tokens.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from authenticity._scorer import score_texts  # noqa: E402
 from authenticity.features import Doc  # noqa: E402
 from authenticity.normalize import normalize  # noqa: E402
 from authenticity.persist import default_model_path, load_model  # noqa: E402
-from authenticity.tokenize import detect_langs, tokenize  # noqa: E402
+from authenticity.tokenize import detect_langs, token_parts, tokenize  # noqa: E402
 
 BATCH = 2_000
 
@@ -58,13 +62,18 @@ def main() -> None:
     score_texts(model, raw[0])  # load the segmenter and, if used, the kernels
     modes = [("compiled kernels", 500), ("NumPy and regexes only", 10**9)] if _kernels.available() else \
         [("NumPy and regexes only (numba not installed)", 10**9)]
+    parts = [[token_parts(t) for t in b] for b in norm]
+    texts_of = [[d.text for d in b] for b in docs]
     for label, min_batch in modes:
         _kernels.MIN_BATCH = min_batch
+        kernels = min_batch < 10**9
         rows = {
             "normalize": per_post(lambda b: [normalize(t) for t in b], raw, args.n, args.repeat),
-            "tokenize": per_post(lambda b: [tokenize(t) for t in b], norm, args.n, args.repeat),
-            "character n-grams": per_post(lambda b: f._char_decision(b, w), docs, args.n, args.repeat),
-            "word n-grams": per_post(lambda b: f._word_decision(b, w), docs, args.n, args.repeat),
+            "tokenize": per_post(lambda b: list(map(token_parts, b)), norm, args.n, args.repeat) if kernels
+            else per_post(lambda b: list(map(tokenize, b)), norm, args.n, args.repeat),
+            "character n-grams": per_post(lambda b: f._char_decision(b, w), texts_of, args.n, args.repeat),
+            "word n-grams": (per_post(lambda b: f._word_decision_parts(b, w), parts, args.n, args.repeat) if kernels
+                             else per_post(lambda b: f._word_decision(b, w), docs, args.n, args.repeat)),
             "style signals": per_post(f.signal_block, docs, args.n, args.repeat),
             "language": per_post(lambda b: detect_langs([d.text for d in b]), docs, args.n, args.repeat),
             "all of score_texts": per_post(lambda b: score_texts(model, b), raw, args.n, args.repeat),
