@@ -108,7 +108,7 @@ def token_parts(text: str) -> tuple[list[str], list[int], list[str]]:
 
     ``tokens`` has each run of Chinese characters as one token; ``runs`` holds
     the positions of those runs in ``tokens``; ``words`` is the segmenter's
-    output for the runs, in order, with ``"\n"`` between one run's words and
+    output for the runs, in order, with ``"\\n"`` between one run's words and
     the next's. Tokens that are not Chinese runs (hashtags, bracket emoji,
     Latin words, punctuation …) are final here already.
     """

@@ -121,6 +121,36 @@ def test_cli_score_to_stdout_and_refusals(posts_file: Path, small_model_path: Pa
     assert len(pd.read_csv(existing)) == 20
 
 
+def test_cli_score_hints_at_the_fast_extra_for_large_inputs_without_numba(
+        posts_file: Path, small_model_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.util
+
+    from authenticity.cli import score as score_cli
+
+    small = tmp_path / "small.csv"
+    pd.read_csv(posts_file).head(20).to_csv(small, index=False)
+    monkeypatch.setattr(score_cli, "FAST_HINT_ROWS", 10)
+    find_spec = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "numba" else find_spec(name, *a))
+    args = ["score", str(small), "--model", str(small_model_path), "-j", "1", "-o"]
+    assert main([*args, str(tmp_path / "a.csv")]) == 0
+    assert "pip install 'authenticity[fast]'" in capsys.readouterr().err
+    for quiet in (["-q"], []):  # quiet, or a small input: no hint
+        if not quiet:
+            monkeypatch.setattr(score_cli, "FAST_HINT_ROWS", 1000)
+        assert main([*args, str(tmp_path / f"b{len(quiet)}.csv"), *quiet]) == 0
+        assert "authenticity[fast]" not in capsys.readouterr().err
+    # numba installed: no hint, however large the input
+    monkeypatch.setattr(score_cli, "FAST_HINT_ROWS", 10)
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: object() if name == "numba" else find_spec(name, *a))
+    assert score_cli.fast_hint(str(small)) is None
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "numba" else find_spec(name, *a))
+    assert score_cli.fast_hint(str(small)) is not None
+    assert score_cli.fast_hint("-") is None  # stdin: the size is unknown
+
+
 def test_reasons_column(small_model: Model) -> None:
     out = score(["姐妹们冲！绝绝子 链接在评论区 手慢无", ""], small_model, reasons=3)
     assert isinstance(out.reasons[0], str) and out.reasons[0]
