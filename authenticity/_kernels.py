@@ -13,11 +13,12 @@ from __future__ import annotations
 import os
 import threading
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
-__all__ = ["MIN_BATCH", "LiteralTable", "available", "char_sums", "key_sums", "literal_counts", "use", "word_sums"]
+__all__ = ["MIN_BATCH", "LiteralTable", "Tokens", "VocabTable", "available", "char_sums", "char_sums_cp", "key_sums",
+           "literal_counts", "tokenize_ids", "use", "word_sums"]
 
 # Batches smaller than this use the plain NumPy / regex code even when the kernels are available: loading them
 # costs a few tenths of a second once per process, which a single draft check should not pay.
@@ -28,13 +29,13 @@ _WORD_TABLE_SIZE = 0x40000
 _lock = threading.Lock()
 
 
-def _compiled() -> tuple[Any, Any, Any, Any] | None:
+def _compiled() -> Any:
     with _lock:  # one compilation even when the web server's threads ask at once
         return _compile()
 
 
 @lru_cache(maxsize=1)
-def _compile() -> tuple[Any, Any, Any, Any] | None:
+def _compile() -> Any:
     if os.environ.get("AUTHENTICITY_NUMBA", "1").strip().lower() in ("0", "false", "no", "off"):
         return None
     try:
@@ -42,7 +43,7 @@ def _compile() -> tuple[Any, Any, Any, Any] | None:
     except ImportError:  # numba is not installed
         return None
 
-    return _nb.char, _nb.keys, _nb.literals, _nb.words
+    return _nb
 
 
 def available() -> bool:
@@ -59,9 +60,10 @@ def warm_up() -> None:
     key_sums(np.array([0, -1], dtype=np.int64), np.array([0, 2], dtype=np.int64), 1, np.zeros(1), np.zeros(1))
     literal_counts(["ab"], LiteralTable([(("a", True),)]))
     one = np.array([0, 1], dtype=np.int64)
-    word_sums(np.array([0], dtype=np.int64), one, np.zeros(0, dtype=np.int64), np.zeros(2, dtype=np.int64),
-              np.array([0], dtype=np.int64), one, np.array([0, -1], dtype=np.int64), np.full(16, -1, dtype=np.int64),
-              np.full(16, -1, dtype=np.int64), 4, 1, True, np.zeros(1), np.zeros(1))
+    word_sums(np.array([0], dtype=np.int64), one, np.array([0], dtype=np.int64), one, np.array([0, -1], dtype=np.int64),
+              np.full(16, -1, dtype=np.int64), np.full(16, -1, dtype=np.int64), 4, 1, True, np.zeros(1), np.zeros(1))
+    cp = np.frombuffer("ab".encode("utf-32-le"), dtype=np.uint32)
+    tokenize_ids(cp, np.array([0, 2], dtype=np.int64), np.zeros(128, dtype=np.uint8), VocabTable(["ab"]))
 
 
 def use(n_docs: int) -> bool:
@@ -138,7 +140,7 @@ def literal_counts(texts: list[str], table: LiteralTable) -> np.ndarray:
     cp = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     bounds = np.zeros(len(texts) + 1, dtype=np.int64)
     np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)), out=bounds[1:])
-    return kernels[2](cp, bounds, table.root, table.edge_keys, table.edge_child, table.term_ptr, table.term_sig,
+    return kernels.literals(cp, bounds, table.root, table.edge_keys, table.edge_child, table.term_ptr, table.term_sig,
                       table.term_start, table.term_end, _word_chars(), table.n_lists)
 
 
@@ -153,15 +155,20 @@ def char_sums(texts: list[str], n_min: int, n_max: int, buckets: int,
 
     ``idf`` has shape ``(buckets, 2)``: ``idf * coef`` and ``idf ** 2`` of each bucket.
     """
+    cp = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    bounds = np.zeros(len(texts) + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)), out=bounds[1:])
+    return char_sums_cp(cp, bounds, n_min, n_max, buckets, idf)
+
+
+def char_sums_cp(cp: np.ndarray, bounds: np.ndarray, n_min: int, n_max: int, buckets: int,
+                 idf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``char_sums`` of the posts ``cp[bounds[d]:bounds[d + 1]]`` given as code points."""
     kernels = _compiled()
     assert kernels is not None
-    cp = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-    bounds = np.zeros(len(texts) + 1, dtype=np.int64)
-    np.cumsum(lengths, out=bounds[1:])
-    most = max(n_max * int(lengths.max(initial=0)), 1)
-    return kernels[0](cp, bounds, n_min, n_max, buckets, idf, np.zeros(buckets, dtype=np.int32),
-                      np.empty(most, dtype=np.int64), np.empty(most, dtype=np.int64))
+    most = max(n_max * int(np.diff(bounds).max(initial=0)), 1)
+    return kernels.char(cp, bounds, n_min, n_max, buckets, idf, np.zeros(buckets, dtype=np.int32),
+                        np.empty(most, dtype=np.int64), np.empty(most, dtype=np.int64))
 
 
 def key_sums(keys: np.ndarray, bounds: np.ndarray, n_cols: int, idf_coef: np.ndarray,
@@ -170,18 +177,61 @@ def key_sums(keys: np.ndarray, bounds: np.ndarray, n_cols: int, idf_coef: np.nda
     kernels = _compiled()
     assert kernels is not None
     counts, stamp, touched = _tables(n_cols, int(np.diff(bounds).max(initial=0)))
-    return kernels[1](keys, bounds, idf_coef, idf_sq, counts, stamp, touched)
+    return kernels.keys(keys, bounds, idf_coef, idf_sq, counts, stamp, touched)
 
 
-def word_sums(tok_ids: np.ndarray, tok_bounds: np.ndarray, run_idx: np.ndarray, run_bounds: np.ndarray,
-              piece_ids: np.ndarray, piece_bounds: np.ndarray, unigram_col: np.ndarray, map_keys: np.ndarray,
-              map_values: np.ndarray, map_bits: int, n_tok: int, bigrams: bool, idf_coef: np.ndarray,
-              idf_sq: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def word_sums(tok_ids: np.ndarray, tok_bounds: np.ndarray, piece_ids: np.ndarray, piece_bounds: np.ndarray,
+              unigram_col: np.ndarray, map_keys: np.ndarray, map_values: np.ndarray, map_bits: int, n_tok: int,
+              bigrams: bool, idf_coef: np.ndarray, idf_sq: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Word n-gram sums of posts whose Chinese runs are spliced in here (see ``_nb.words``), and token counts."""
     kernels = _compiled()
     assert kernels is not None
     longest = int((np.diff(tok_bounds) + np.diff(piece_bounds)).max(initial=0))
     counts, stamp, touched = _tables(len(idf_coef), 2 * longest)
     seq = np.empty(max(longest, 1), dtype=np.int64)
-    return kernels[3](tok_ids, tok_bounds, run_idx, run_bounds, piece_ids, piece_bounds, unigram_col, map_keys,
-                      map_values, map_bits, n_tok, bigrams, idf_coef, idf_sq, counts, stamp, touched, seq)
+    return kernels.words(tok_ids, tok_bounds, piece_ids, piece_bounds, unigram_col, map_keys, map_values, map_bits,
+                         n_tok, bigrams, idf_coef, idf_sq, counts, stamp, touched, seq)
+
+
+class VocabTable:
+    """Words (tokens) and their ids, as the compiled tokenizer looks them up: by code points, in a hash table."""
+
+    def __init__(self, words: list[str]) -> None:
+        """``words[i]`` gets id *i*."""
+        kernels = _compiled()
+        assert kernels is not None
+        self.cp = np.frombuffer("".join(words).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        self.off = np.zeros(len(words) + 1, dtype=np.int64)
+        np.cumsum(np.fromiter(map(len, words), dtype=np.int64, count=len(words)), out=self.off[1:])
+        size = 1 << max(4, (4 * len(words)).bit_length())
+        self.keys, self.vals = kernels.vocab_table(self.cp, self.off, size)
+
+
+class Tokens(NamedTuple):
+    """The compiled tokenizer's output for a batch of posts (see ``_nb.tokens``)."""
+
+    ids: np.ndarray  # a token's id in the vocabulary, -1 if absent, -2 for a run of Chinese characters
+    bounds: np.ndarray  # post d's tokens are ids[bounds[d]:bounds[d + 1]]
+    run_start: list[int]  # the runs' spans in the batch's code points, post by post
+    run_end: list[int]
+    run_bounds: list[int]  # post d's runs are run_start[run_bounds[d]:run_bounds[d + 1]]
+    n_tags: np.ndarray  # hashtags per post
+
+
+def tokenize_ids(cp: np.ndarray, bounds: np.ndarray, kinds: np.ndarray, vocab: VocabTable) -> Tokens:
+    """Tokens of the posts ``cp[bounds[d]:bounds[d + 1]]`` (code points of normalized text), as in ``token_parts``."""
+    kernels = _compiled()
+    assert kernels is not None
+    n = len(bounds) - 1
+    size = max(len(cp), 1)
+    ids = np.empty(size, dtype=np.int64)
+    tok_bounds = np.zeros(n + 1, dtype=np.int64)
+    run_start = np.empty(size, dtype=np.int64)
+    run_end = np.empty(size, dtype=np.int64)
+    run_bounds = np.zeros(n + 1, dtype=np.int64)
+    n_tags = np.zeros(n, dtype=np.int64)
+    kernels.tokens(cp, bounds, kinds, vocab.keys, vocab.vals, vocab.cp, vocab.off, ids, tok_bounds, run_start,
+                   run_end, run_bounds, n_tags)
+    n_runs = int(run_bounds[-1])
+    return Tokens(ids[: tok_bounds[-1]], tok_bounds, run_start[:n_runs].tolist(), run_end[:n_runs].tolist(),
+                  run_bounds.tolist(), n_tags)

@@ -189,12 +189,11 @@ def _probe(key, map_keys, map_values, shift, mask):  # type: ignore[no-untyped-d
 
 
 @njit(cache=True, nogil=True)
-def words(tok_ids, tok_bounds, run_idx, run_bounds, piece_ids, piece_bounds, unigram_col, map_keys, map_values,
-          map_bits, n_tok, bigrams, idf_coef, idf_sq, counts, stamp, touched, seq):  # type: ignore[no-untyped-def]
-    """Word n-gram sums of posts given as token ids with their Chinese runs still whole.
+def words(tok_ids, tok_bounds, piece_ids, piece_bounds, unigram_col, map_keys, map_values, map_bits, n_tok,
+          bigrams, idf_coef, idf_sq, counts, stamp, touched, seq):  # type: ignore[no-untyped-def]
+    """Word n-gram sums of posts given as token ids with their Chinese runs still whole (``-2``).
 
-    Post *d* has tokens ``tok_ids[tok_bounds[d]:tok_bounds[d + 1]]``; the runs among them are at the local
-    positions ``run_idx[run_bounds[d]:run_bounds[d + 1]]``, and their words are
+    Post *d* has tokens ``tok_ids[tok_bounds[d]:tok_bounds[d + 1]]``; the words of its runs are
     ``piece_ids[piece_bounds[d]:piece_bounds[d + 1]]``, one run's words after another with ``-3`` between runs.
     Splices the words in (as ``tokenize.splice`` does), then counts each token's unigram column and the column of
     the bigram it starts, as ``key_sums`` counts the keys ``Featurizer._word_decision`` makes. Returns the two
@@ -208,14 +207,10 @@ def words(tok_ids, tok_bounds, run_idx, run_bounds, piece_ids, piece_bounds, uni
     mask = np.int64(len(map_keys) - 1)
     for d in range(n):
         m = 0
-        r = run_bounds[d]
-        r_end = run_bounds[d + 1]
         p = piece_bounds[d]
         p_end = piece_bounds[d + 1]
-        t0 = tok_bounds[d]
-        for i in range(t0, tok_bounds[d + 1]):
-            if r < r_end and run_idx[r] == i - t0:
-                r += 1
+        for i in range(tok_bounds[d], tok_bounds[d + 1]):
+            if tok_ids[i] == -2:
                 while p < p_end and piece_ids[p] != -3:
                     seq[m] = piece_ids[p]
                     m += 1
@@ -241,3 +236,138 @@ def words(tok_ids, tok_bounds, run_idx, run_bounds, piece_ids, piece_bounds, uni
                     n_touched = _count(c, tag, stamp, counts, touched, n_touched)
         dot[d], sq[d] = _sums(touched, n_touched, counts, idf_coef, idf_sq)
     return dot, sq, n_tokens
+
+
+# Kinds of characters in ``tokenize.char_kinds`` (bits), and the kind of every character beyond the table.
+_PH = 1
+_TAG = 2
+_BEMOJI = 4
+_CJK = 8
+_WORD = 16
+_PUNCT = 32
+_EMOJI = 64
+_BEYOND = _TAG | _BEMOJI
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _hash_span(cp, a, b):  # type: ignore[no-untyped-def]
+    h = np.uint64(0xCBF29CE484222325)
+    for i in range(a, b):
+        h = (h ^ np.uint64(cp[i])) * np.uint64(0x100000001B3)
+    h ^= h >> np.uint64(31)
+    h *= np.uint64(0xBF58476D1CE4E5B9)
+    h ^= h >> np.uint64(29)
+    return h
+
+
+@njit(cache=True, nogil=True)
+def vocab_table(v_cp, v_off, size):  # type: ignore[no-untyped-def]
+    """An open-addressing table (``size`` a power of two) from the hash of each word's code points to its id."""
+    keys = np.zeros(size, dtype=np.uint64)
+    vals = np.full(size, -1, dtype=np.int64)
+    mask = np.uint64(size - 1)
+    for t in range(len(v_off) - 1):
+        h = _hash_span(v_cp, v_off[t], v_off[t + 1])
+        slot = np.int64(h & mask)
+        while vals[slot] >= 0:
+            slot = (slot + 1) & (size - 1)
+        keys[slot] = h
+        vals[slot] = t
+    return keys, vals
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _lookup(cp, a, b, keys, vals, v_cp, v_off):  # type: ignore[no-untyped-def]
+    """The id of the word ``cp[a:b]`` in ``vocab_table``, or -1; the code points are compared, not just hashes."""
+    h = _hash_span(cp, a, b)
+    size = len(vals)
+    slot = np.int64(h & np.uint64(size - 1))
+    while True:
+        t = vals[slot]
+        if t < 0:
+            return np.int64(-1)
+        if keys[slot] == h:
+            o = v_off[t]
+            if v_off[t + 1] - o == b - a:
+                same = True
+                for k in range(b - a):
+                    if v_cp[o + k] != cp[a + k]:
+                        same = False
+                        break
+                if same:
+                    return t
+        slot = (slot + 1) & (size - 1)
+
+
+@njit(cache=True, nogil=True)
+def tokens(cp, bounds, kinds, keys, vals, v_cp, v_off, tok_ids, tok_bounds, run_start, run_end, run_bounds,
+           n_tags):  # type: ignore[no-untyped-def]
+    """``tokenize.token_parts`` in one pass over code points, as vocabulary ids.
+
+    Finds the tokens of ``tokenize._TOKEN_RE`` (the same alternatives, in the same order, with the same greedy
+    lengths) and writes each one's id in the vocabulary table (-1 if absent), or -2 for a run of Chinese
+    characters, whose span goes to ``run_start``/``run_end`` for the segmenter. Counts each post's hashtags.
+    """
+    n = len(bounds) - 1
+    n_kinds = len(kinds)
+    m = 0
+    r = 0
+    for d in range(n):
+        s = bounds[d]
+        e = bounds[d + 1]
+        tags = 0
+        i = s
+        while i < e:
+            c = cp[i]
+            k = kinds[c] if c < n_kinds else _BEYOND
+            j = i + 1
+            if k & _PH:
+                pass
+            elif c == 35:  # "#": a hashtag of 1-40 body characters
+                while j < e and j - i <= 40 and ((kinds[cp[j]] if cp[j] < n_kinds else _BEYOND) & _TAG):
+                    j += 1
+                if j == i + 1:
+                    i += 1
+                    continue
+                tags += 1
+            elif c == 91:  # "[": a bracket emoji, [ + 1-8 body characters + r]
+                while j < e and j - i <= 10 and ((kinds[cp[j]] if cp[j] < n_kinds else _BEYOND) & _BEMOJI):
+                    j += 1
+                if not (j < e and cp[j] == 93 and cp[j - 1] == 114 and 1 <= j - i - 2 <= 8):
+                    i += 1
+                    continue
+                j += 1
+            elif k & _CJK:
+                while j < e and cp[j] < n_kinds and kinds[cp[j]] & _CJK:
+                    j += 1
+                tok_ids[m] = -2
+                m += 1
+                run_start[r] = i
+                run_end[r] = j
+                r += 1
+                i = j
+                continue
+            elif k & _WORD:
+                while True:
+                    while j < e and cp[j] < n_kinds and kinds[cp[j]] & _WORD:
+                        j += 1
+                    # an apostrophe joins two words (don't, it’s)
+                    if j + 1 < e and (cp[j] == 39 or cp[j] == 0x2019) and cp[j + 1] < n_kinds \
+                            and kinds[cp[j + 1]] & _WORD:
+                        j += 2
+                    else:
+                        break
+            elif k & _PUNCT:
+                pass
+            elif k & _EMOJI:
+                if j < e and cp[j] == 0xFE0F:
+                    j += 1
+            else:
+                i += 1
+                continue
+            tok_ids[m] = _lookup(cp, i, j, keys, vals, v_cp, v_off)
+            m += 1
+            i = j
+        tok_bounds[d + 1] = m
+        run_bounds[d + 1] = r
+        n_tags[d] = tags

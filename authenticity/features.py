@@ -28,7 +28,7 @@ import numpy as np
 from . import _kernels
 from .normalize import normalize
 from .signals import SIGNALS, signal_matrix
-from .tokenize import token_parts, tokenize
+from .tokenize import char_kinds, segment_runs, tokenize
 
 if TYPE_CHECKING:
     import scipy.sparse as sp
@@ -319,6 +319,7 @@ class _LinearWeights:
     unigram_col: np.ndarray  # token id -> vocabulary column of the unigram, -1 if none; one extra -1 at the end
     bigram_cols: IntMap  # ``first_id * n_tokens + second_id`` -> vocabulary column, for the vocabulary's bigrams
     piece_ids: dict[str, int]  # ``token_ids`` and "\n" -> -3, the separator between Chinese runs' words
+    kernel_vocab: dict[str, Any] = field(default_factory=dict)  # the compiled tokenizer's table, built on first use
 
 
 @dataclass
@@ -482,11 +483,12 @@ class Featurizer:
     def decision_normalized(self, texts: Sequence[str], coef: np.ndarray) -> np.ndarray:
         """``decision`` of normalized posts, tokenized here.
 
-        With the compiled kernels, each post's tokens are not spliced into one
-        list of strings: the segmenter's words for its Chinese runs are looked
-        up and spliced in as ids by the word kernel (``_nb.words``), and the
-        signals get the tokens with Chinese runs whole (see ``signal_matrix``).
-        Otherwise this is ``decision`` of the tokenized docs.
+        With the compiled kernels, the posts are tokenized in compiled code
+        straight into vocabulary ids (``_nb.tokens``); only the runs of Chinese
+        characters become strings, for the segmenter, whose words the word
+        kernel splices in as ids (``_nb.words``). The signals get each post's
+        hashtag count and token count (see ``signal_matrix``). Otherwise this
+        is ``decision`` of the tokenized docs.
         """
         w = self._weights(coef)
         cfg = self.config
@@ -496,30 +498,34 @@ class Featurizer:
         if (not (_use_kernels(n, self.n_words) and _use_kernels(n, cfg.char_buckets))
                 or any("\x00" in t for t in texts)):
             return self.decision([Doc(t, tuple(tokenize(t))) for t in texts], coef)
-        parts = list(map(token_parts, texts))
-        word, n_tokens = self._word_decision_parts(parts, w)
-        raw = signal_matrix(texts, [p[0] for p in parts], n_tokens=n_tokens)
-        return (self._char_decision(texts, w) * cfg.char_weight + word * cfg.word_weight
-                + self._scaled_signals(raw) @ w.signal_coef)
+        joined = "".join(texts)
+        cp = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        bounds = _bounds(texts)
+        word, n_tokens, n_tags = self._word_decision_cp(joined, cp, bounds, w)
+        raw = signal_matrix(texts, [("#",) * k for k in n_tags.tolist()], n_tokens=n_tokens)
+        char = _normalized(*_kernels.char_sums_cp(cp, bounds, cfg.char_ngram_min, cfg.char_ngram_max,
+                                                  cfg.char_buckets, w.char_idf_both))
+        return char * cfg.char_weight + word * cfg.word_weight + self._scaled_signals(raw) @ w.signal_coef
 
-    def _word_decision_parts(self, parts: Sequence[tuple[list[str], list[int], list[str]]],
-                             w: _LinearWeights) -> tuple[np.ndarray, np.ndarray]:
-        """The word block's share of the decision, and each post's token count, from ``token_parts`` (kernels)."""
-        toks, runs, words = zip(*parts, strict=True)
-        tok_bounds = _bounds(toks)
-        run_bounds = _bounds(runs)
-        piece_bounds = _bounds(words)
-        tok_ids = np.fromiter(map(w.token_ids.get, itertools.chain.from_iterable(toks), itertools.repeat(-1)),
-                              dtype=np.int64, count=int(tok_bounds[-1]))
-        run_idx = np.fromiter(itertools.chain.from_iterable(runs), dtype=np.int64, count=int(run_bounds[-1]))
-        piece_ids = np.fromiter(map(w.piece_ids.get, itertools.chain.from_iterable(words), itertools.repeat(-1)),
-                                dtype=np.int64, count=int(piece_bounds[-1]))
+    def _word_decision_cp(self, joined: str, cp: np.ndarray, bounds: np.ndarray,
+                          w: _LinearWeights) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The word block's share of the decision, each post's token count and hashtag count (compiled kernels).
+
+        ``joined`` is the posts' normalized texts concatenated, ``cp`` its code points, ``bounds`` where each post
+        starts.
+        """
+        vocab = w.kernel_vocab.get("table")
+        if vocab is None:  # built once per coefficient vector, on first use (it needs the kernels)
+            vocab = w.kernel_vocab["table"] = _kernels.VocabTable(sorted(w.token_ids, key=w.token_ids.__getitem__))
+        tok = _kernels.tokenize_ids(cp, bounds, char_kinds(), vocab)
+        words, piece_bounds = segment_runs(joined, tok.run_start, tok.run_end, tok.run_bounds)
+        piece_ids = np.fromiter(map(w.piece_ids.get, words, itertools.repeat(-1)), dtype=np.int64, count=len(words))
         bm = w.bigram_cols
         dot, sq, n_tokens = _kernels.word_sums(
-            tok_ids, tok_bounds, run_idx, run_bounds, piece_ids, piece_bounds, w.unigram_col, bm._keys, bm._values,
-            bm._bits, len(w.token_ids), self.config.word_ngram_max >= 2 and len(bm) > 0, w.word_idf_coef,
-            w.word_idf_sq)
-        return _normalized(dot, sq), n_tokens
+            tok.ids, tok.bounds, piece_ids, np.array(piece_bounds, dtype=np.int64), w.unigram_col, bm._keys,
+            bm._values, bm._bits, len(w.token_ids), self.config.word_ngram_max >= 2 and len(bm) > 0,
+            w.word_idf_coef, w.word_idf_sq)
+        return _normalized(dot, sq), n_tokens, tok.n_tags
 
     def _char_decision(self, texts: Sequence[str], w: _LinearWeights) -> np.ndarray:
         cfg = self.config

@@ -373,10 +373,10 @@ def signal_matrix(texts: Sequence[str], tokens: Sequence[Sequence[str]],
     posts by position. With the compiled kernels, one pass counts every signal
     that is a list of literal words.
 
-    ``n_tokens`` (each post's number of tokens) lets ``tokens`` keep Chinese
-    runs unsegmented, as ``tokenize.token_parts`` gives them: the signals read
-    no token that comes from a Chinese run (only hashtags, which start with
-    ``#``), so only the count changes. Texts must then be free of NUL.
+    With ``n_tokens`` (each post's number of tokens), ``tokens`` need only
+    hold each post's hashtags (the tokens that start with ``#``), the only
+    tokens a signal reads; any other tokens are ignored. Texts must then be
+    free of NUL.
     """
     n = len(texts)
     if n != len(tokens):

@@ -22,6 +22,7 @@ import threading
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 from importlib import resources
+from typing import Any
 
 __all__ = ["CJK_RE", "cut_chinese", "detect_lang", "detect_langs", "script_runs", "segmenter_name", "splice",
            "token_parts", "tokenize"]
@@ -31,14 +32,24 @@ _CJK_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0
 CJK_RE = re.compile(f"[{_CJK}]+")
 _LATIN_RE = re.compile(r"[a-z]")
 
+# The token alternatives' character classes, shared by the regex and by the compiled tokenizer's table
+# (``char_kinds``): a placeholder; a hashtag's and a bracket emoji's body; a Latin (or other alphabetic) word;
+# punctuation kept as tokens; the first character of an emoji.
+_PH = r"[\ue001-\ue00f]"
+_TAG_BODY = r"""[^\s#\[\]!?.,;:。!?、()""'']"""
+_BEMOJI_BODY = r"[^\[\]\s]"
+_WORD = rf"[^\W_{_CJK}]"
+_PUNCT = r"[!?.,;:。、]"
+_EMOJI = r"[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\u2190-\u21FF]"
+
 _TOKEN_RE = re.compile(
-    rf"""(?P<ph>[\ue001-\ue00f])
-    |(?P<tag>\#[^\s#\[\]!?.,;:。!?、()""'']{{1,40}})
-    |(?P<bemoji>\[[^\[\]\s]{{1,8}}r\])
+    rf"""(?P<ph>{_PH})
+    |(?P<tag>\#{_TAG_BODY}{{1,40}})
+    |(?P<bemoji>\[{_BEMOJI_BODY}{{1,8}}r\])
     |(?P<cjk>[{_CJK}]+)
-    |(?P<word>[^\W_{_CJK}]+(?:['’][^\W_{_CJK}]+)*)
-    |(?P<punct>[!?.,;:。、])
-    |(?P<emoji>[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\u2190-\u21FF]\ufe0f?)
+    |(?P<word>{_WORD}+(?:['’]{_WORD}+)*)
+    |(?P<punct>{_PUNCT})
+    |(?P<emoji>{_EMOJI}\ufe0f?)
     """,
     re.VERBOSE,
 )
@@ -137,6 +148,47 @@ def splice(toks: list[str], runs: list[int], words: list[str]) -> list[str]:
         prev, pos = i + 1, end + 1
     out += toks[prev:]
     return out
+
+
+#: bits of ``char_kinds``: which token alternatives a character can start or continue (as in ``authenticity._nb``)
+KIND_BITS = {"ph": 1, "tag": 2, "bemoji": 4, "cjk": 8, "word": 16, "punct": 32, "emoji": 64}
+_KIND_CLASSES = {"ph": _PH, "tag": _TAG_BODY, "bemoji": _BEMOJI_BODY, "cjk": f"[{_CJK}]", "word": _WORD,
+                 "punct": _PUNCT, "emoji": _EMOJI}
+#: the table covers planes 0-3; every character beyond is a hashtag or bracket emoji body character and nothing else
+KIND_TABLE_SIZE = 0x40000
+
+
+@lru_cache(maxsize=1)
+def char_kinds() -> Any:
+    """``table[cp]``: the kinds (``KIND_BITS``) of character ``cp``, for the compiled tokenizer.
+
+    Built from the token regex's own character classes, so the two cannot disagree about a character.
+    """
+    import numpy as np
+
+    table = np.zeros(KIND_TABLE_SIZE, dtype=np.uint8)
+    chars = "".join(map(chr, range(KIND_TABLE_SIZE)))
+    for kind, cls in _KIND_CLASSES.items():
+        for m in re.finditer(cls + "+", chars):
+            table[m.start() : m.end()] |= KIND_BITS[kind]
+    return table
+
+
+def segment_runs(text: str, starts: list[int], ends: list[int], bounds: list[int]) -> tuple[list[str], list[int]]:
+    """The segmenter's words for runs of Chinese characters, post by post, as ``token_parts`` gives them.
+
+    Post *d* owns the runs ``text[starts[k]:ends[k]]`` for ``k`` in ``bounds[d]:bounds[d + 1]``. Returns all
+    posts' words in one list (``"\\n"`` between one run's words and the next's) and where each post's start.
+    """
+    cut = _load(_want())[1]
+    words: list[str] = []
+    out = [0]
+    for d in range(len(bounds) - 1):
+        a, b = bounds[d], bounds[d + 1]
+        if a < b:
+            words += cut("\n".join([text[s:e] for s, e in zip(starts[a:b], ends[a:b], strict=True)]))
+        out.append(len(words))
+    return words, out
 
 
 def script_runs(text: str) -> list[tuple[str, str]]:

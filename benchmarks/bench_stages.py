@@ -7,9 +7,10 @@ scoring worker does, with the shipped default model, and times each stage: norma
 feature blocks of the linear decision, and language detection. It runs twice: with the compiled kernels
 (when numba is installed: ``pip install '.[fast]'``) and with NumPy and regexes only. Best of --repeat.
 
-With the kernels, "tokenize" is ``token_parts`` (tokens with Chinese runs whole, and the segmenter's words for
-the runs) and "word n-grams" looks the tokens up and splices the runs' words in as ids in the kernel; without
-them, "tokenize" is ``tokenize`` (runs spliced as strings) and "word n-grams" counts the spliced tokens.
+"tokens and word n-grams" is, with the kernels, the compiled tokenizer (straight to vocabulary ids), the segmenter
+on the Chinese runs, and the word kernel that splices their words in; without them, ``tokenize`` (the token regex
+and the segmenter) and the word n-gram counts. "of which the segmenter" is the segmenter's share, the same in
+both.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,7 +33,7 @@ from authenticity._scorer import score_texts  # noqa: E402
 from authenticity.features import Doc  # noqa: E402
 from authenticity.normalize import normalize  # noqa: E402
 from authenticity.persist import default_model_path, load_model  # noqa: E402
-from authenticity.tokenize import detect_langs, token_parts, tokenize  # noqa: E402
+from authenticity.tokenize import cut_chinese, detect_langs, token_parts, tokenize  # noqa: E402
 
 BATCH = 2_000
 
@@ -62,25 +64,31 @@ def main() -> None:
     score_texts(model, raw[0])  # load the segmenter and, if used, the kernels
     modes = [("compiled kernels", 500), ("NumPy and regexes only", 10**9)] if _kernels.available() else \
         [("NumPy and regexes only (numba not installed)", 10**9)]
-    parts = [[token_parts(t) for t in b] for b in norm]
     texts_of = [[d.text for d in b] for b in docs]
+    runs = [["\n".join([toks[i] for i in at]) for toks, at, _ in map(token_parts, b)] for b in norm]
+
+    def words_kernel(b: list[str]) -> object:
+        joined = "".join(b)
+        cp = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+        return f._word_decision_cp(joined, cp, np.cumsum([0, *map(len, b)]), w)
+
     for label, min_batch in modes:
         _kernels.MIN_BATCH = min_batch
         kernels = min_batch < 10**9
         rows = {
             "normalize": per_post(lambda b: [normalize(t) for t in b], raw, args.n, args.repeat),
-            "tokenize": per_post(lambda b: list(map(token_parts, b)), norm, args.n, args.repeat) if kernels
-            else per_post(lambda b: list(map(tokenize, b)), norm, args.n, args.repeat),
+            "tokens and word n-grams": per_post(words_kernel, norm, args.n, args.repeat) if kernels
+            else per_post(lambda b: f._word_decision([Doc(t, tuple(tokenize(t))) for t in b], w), norm, args.n,
+                          args.repeat),
+            "of which the segmenter": per_post(lambda b: [cut_chinese(r) for r in b if r], runs, args.n, args.repeat),
             "character n-grams": per_post(lambda b: f._char_decision(b, w), texts_of, args.n, args.repeat),
-            "word n-grams": (per_post(lambda b: f._word_decision_parts(b, w), parts, args.n, args.repeat) if kernels
-                             else per_post(lambda b: f._word_decision(b, w), docs, args.n, args.repeat)),
             "style signals": per_post(f.signal_block, docs, args.n, args.repeat),
             "language": per_post(lambda b: detect_langs([d.text for d in b]), docs, args.n, args.repeat),
             "all of score_texts": per_post(lambda b: score_texts(model, b), raw, args.n, args.repeat),
         }
         print(f"\n{label} ({args.n:,} posts, µs per post, one core):")
         for k, v in rows.items():
-            print(f"  {k:<20} {v:7.1f}")
+            print(f"  {k:<24} {v:7.1f}")
 
 
 if __name__ == "__main__":

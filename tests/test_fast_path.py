@@ -99,8 +99,68 @@ def test_decision_of_normalized_text_splices_runs_like_tokenize(cfg: FeatureConf
     assert np.allclose(f.decision_normalized(norm, coef), ref, rtol=0, atol=1e-10)
 
 
-def test_signals_need_only_the_token_count_of_chinese_runs(corpus: pd.DataFrame) -> None:
-    """signal_matrix with Chinese runs whole and the true token counts equals it with the segmented tokens."""
+_TOKEN_ALPHABET = st.sampled_from([
+    "#", "[", "]", "r", "r]", "赞", "好物", "分享", " ", "\n", "\t", "'", "’", "don", "t", "a", "x" * 39, "_", "1", "❶",
+    "🙂", "\ufe0f", "\u2600", "\ue001", "\ue00f", "。", "、", "!", ",", "(", '"', "é", "Σ", "𠀀", "\U00030000",
+    "\U000e0001", "\U000f0000", "𝐀", "٣", "\u3000", "\u00a0", "ー", "の", "한", "[赞r]", "[" + "a" * 8 + "r]",
+    "[" + "a" * 9 + "r]", "[rr]", "[r]", "#" + "话" * 45, "it’s", "rock'n'roll",
+])
+
+
+def _compiled_tokens(texts: list[str], drop_every: int = 0) -> None:
+    """The compiled tokenizer against token_parts: ids, runs and hashtags of every post."""
+    from authenticity import _kernels
+    from authenticity.tokenize import char_kinds, token_parts
+
+    parts = [token_parts(t) for t in texts]
+    known = sorted({t for toks, runs, _ in parts for i, t in enumerate(toks) if i not in set(runs)})
+    vocab = [t for i, t in enumerate(known) if not drop_every or i % drop_every]  # some tokens unknown: -1
+    ids = {t: i for i, t in enumerate(vocab)}
+    joined = "".join(texts)
+    cp = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    bounds = np.cumsum([0, *map(len, texts)])
+    got = _kernels.tokenize_ids(cp, bounds, char_kinds(), _kernels.VocabTable(vocab))
+    for d, (toks, runs, _) in enumerate(parts):
+        expected = [-2 if i in set(runs) else ids.get(t, -1) for i, t in enumerate(toks)]
+        assert got.ids[got.bounds[d] : got.bounds[d + 1]].tolist() == expected, texts[d]
+        spans = range(got.run_bounds[d], got.run_bounds[d + 1])
+        assert [joined[got.run_start[k] : got.run_end[k]] for k in spans] == [toks[i] for i in runs]
+        assert got.n_tags[d] == sum(t.startswith("#") for t in toks)
+
+
+def test_compiled_tokenizer_equals_the_token_regex_on_the_corpus(corpus: pd.DataFrame) -> None:
+    from authenticity import _kernels
+
+    if not _kernels.available():
+        pytest.skip("numba is not installed (pip install 'authenticity[fast]')")
+    texts = [d.text for d in prepare(_texts(corpus, 400))] + _texts(corpus, 50)  # normalized, and raw
+    _compiled_tokens(texts)
+    _compiled_tokens(texts, drop_every=3)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(_TOKEN_ALPHABET, max_size=25).map("".join), min_size=1, max_size=4))
+def test_compiled_tokenizer_equals_the_token_regex_on_generated_text(texts: list[str]) -> None:
+    from authenticity import _kernels
+
+    if not _kernels.available():
+        pytest.skip("numba is not installed (pip install 'authenticity[fast]')")
+    _compiled_tokens(texts)
+    _compiled_tokens(texts, drop_every=2)
+
+
+def test_characters_beyond_the_kind_table_are_only_hashtag_and_bracket_emoji_body() -> None:
+    """What the compiled tokenizer assumes of every code point above tokenize.KIND_TABLE_SIZE."""
+    from authenticity.tokenize import _KIND_CLASSES, KIND_TABLE_SIZE
+
+    beyond = "".join(chr(c) for c in range(KIND_TABLE_SIZE, 0x110000))
+    for kind, cls in _KIND_CLASSES.items():
+        members = sum(m.end() - m.start() for m in re.finditer(cls + "+", beyond))
+        assert members == (len(beyond) if kind in ("tag", "bemoji") else 0), kind
+
+
+def test_signals_need_only_the_token_count_and_the_hashtags(corpus: pd.DataFrame) -> None:
+    """signal_matrix with the true token counts and only some tokens (Chinese runs whole, or just the hashtags)."""
     from authenticity.signals import signal_matrix
     from authenticity.tokenize import splice, token_parts
 
@@ -111,6 +171,10 @@ def test_signals_need_only_the_token_count_of_chinese_runs(corpus: pd.DataFrame)
     texts = [d.text for d in docs]
     full = signal_matrix(texts, [d.tokens for d in docs])
     assert np.array_equal(signal_matrix(texts, [p[0] for p in parts], n_tokens=n_tokens), full)
+    # hashtags are the only tokens a signal reads
+    tags = [[t for t in d.tokens if t.startswith("#")] for d in docs]
+    assert sum(map(len, tags)) > 3
+    assert np.array_equal(signal_matrix(texts, tags, n_tokens=n_tokens), full)
     with pytest.raises(ValueError, match="NUL"):
         signal_matrix(["a\x00b"], [["a", "b"]], n_tokens=np.array([2]))
 
@@ -278,8 +342,8 @@ def test_compiled_kernels_load_from_the_cache_in_a_new_process(tmp_path: Path) -
     runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
             for _ in range(2)]
     first, second = (r.stdout + r.stderr for r in runs)
-    n = len(_kernels._compiled() or ())
-    assert first.count("data saved") == n
+    n = first.count("data saved")
+    assert n >= 6  # every kernel that warm_up runs
     assert second.count("data loaded") == n and "data saved" not in second
 
 
