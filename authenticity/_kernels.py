@@ -60,7 +60,7 @@ def warm_up() -> None:
     key_sums(np.array([0, -1], dtype=np.int64), np.array([0, 2], dtype=np.int64), 1, np.zeros(1), np.zeros(1))
     literal_counts(["ab"], LiteralTable([(("a", True),)]))
     one = np.array([0, 1], dtype=np.int64)
-    word_sums(np.array([0], dtype=np.int64), one, np.array([0], dtype=np.int64), one, np.array([0, -1], dtype=np.int64),
+    word_sums(np.array([0], dtype=np.int64), one, np.array([0], dtype=np.int64), np.array([0, -1], dtype=np.int64),
               np.full(16, -1, dtype=np.int64), np.full(16, -1, dtype=np.int64), 4, 1, True, np.zeros(1), np.zeros(1))
     cp = np.frombuffer("ab".encode("utf-32-le"), dtype=np.uint32)
     tokenize_ids(cp, np.array([0, 2], dtype=np.int64), np.zeros(128, dtype=np.uint8), VocabTable(["ab"]))
@@ -180,17 +180,17 @@ def key_sums(keys: np.ndarray, bounds: np.ndarray, n_cols: int, idf_coef: np.nda
     return kernels.keys(keys, bounds, idf_coef, idf_sq, counts, stamp, touched)
 
 
-def word_sums(tok_ids: np.ndarray, tok_bounds: np.ndarray, piece_ids: np.ndarray, piece_bounds: np.ndarray,
-              unigram_col: np.ndarray, map_keys: np.ndarray, map_values: np.ndarray, map_bits: int, n_tok: int,
-              bigrams: bool, idf_coef: np.ndarray, idf_sq: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def word_sums(tok_ids: np.ndarray, tok_bounds: np.ndarray, piece_ids: np.ndarray, unigram_col: np.ndarray,
+              map_keys: np.ndarray, map_values: np.ndarray, map_bits: int, n_tok: int, bigrams: bool,
+              idf_coef: np.ndarray, idf_sq: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Word n-gram sums of posts whose Chinese runs are spliced in here (see ``_nb.words``), and token counts."""
     kernels = _compiled()
     assert kernels is not None
-    longest = int((np.diff(tok_bounds) + np.diff(piece_bounds)).max(initial=0))
+    longest = int(np.diff(tok_bounds).max(initial=0)) + len(piece_ids)  # a bound on one post's spliced tokens
     counts, stamp, touched = _tables(len(idf_coef), 2 * longest)
     seq = np.empty(max(longest, 1), dtype=np.int64)
-    return kernels.words(tok_ids, tok_bounds, piece_ids, piece_bounds, unigram_col, map_keys, map_values, map_bits,
-                         n_tok, bigrams, idf_coef, idf_sq, counts, stamp, touched, seq)
+    return kernels.words(tok_ids, tok_bounds, piece_ids, unigram_col, map_keys, map_values, map_bits, n_tok, bigrams,
+                         idf_coef, idf_sq, counts, stamp, touched, seq)
 
 
 class VocabTable:

@@ -189,12 +189,12 @@ def _probe(key, map_keys, map_values, shift, mask):  # type: ignore[no-untyped-d
 
 
 @njit(cache=True, nogil=True)
-def words(tok_ids, tok_bounds, piece_ids, piece_bounds, unigram_col, map_keys, map_values, map_bits, n_tok,
-          bigrams, idf_coef, idf_sq, counts, stamp, touched, seq):  # type: ignore[no-untyped-def]
+def words(tok_ids, tok_bounds, piece_ids, unigram_col, map_keys, map_values, map_bits, n_tok, bigrams, idf_coef,
+          idf_sq, counts, stamp, touched, seq):  # type: ignore[no-untyped-def]
     """Word n-gram sums of posts given as token ids with their Chinese runs still whole (``-2``).
 
-    Post *d* has tokens ``tok_ids[tok_bounds[d]:tok_bounds[d + 1]]``; the words of its runs are
-    ``piece_ids[piece_bounds[d]:piece_bounds[d + 1]]``, one run's words after another with ``-3`` between runs.
+    Post *d* has tokens ``tok_ids[tok_bounds[d]:tok_bounds[d + 1]]``; ``piece_ids`` holds the words of all the
+    batch's runs, in order, one run's words after another with ``-3`` between runs.
     Splices the words in (as ``tokenize.splice`` does), then counts each token's unigram column and the column of
     the bigram it starts, as ``key_sums`` counts the keys ``Featurizer._word_decision`` makes. Returns the two
     sums and the number of tokens of each post.
@@ -205,10 +205,10 @@ def words(tok_ids, tok_bounds, piece_ids, piece_bounds, unigram_col, map_keys, m
     n_tokens = np.zeros(n, dtype=np.int64)
     shift = np.uint64(64 - map_bits)
     mask = np.int64(len(map_keys) - 1)
+    p = 0
+    p_end = len(piece_ids)
     for d in range(n):
         m = 0
-        p = piece_bounds[d]
-        p_end = piece_bounds[d + 1]
         for i in range(tok_bounds[d], tok_bounds[d + 1]):
             if tok_ids[i] == -2:
                 while p < p_end and piece_ids[p] != -3:

@@ -518,13 +518,12 @@ class Featurizer:
         if vocab is None:  # built once per coefficient vector, on first use (it needs the kernels)
             vocab = w.kernel_vocab["table"] = _kernels.VocabTable(sorted(w.token_ids, key=w.token_ids.__getitem__))
         tok = _kernels.tokenize_ids(cp, bounds, char_kinds(), vocab)
-        words, piece_bounds = segment_runs(joined, tok.run_start, tok.run_end, tok.run_bounds)
+        words = segment_runs(joined, tok.run_start, tok.run_end)
         piece_ids = np.fromiter(map(w.piece_ids.get, words, itertools.repeat(-1)), dtype=np.int64, count=len(words))
         bm = w.bigram_cols
         dot, sq, n_tokens = _kernels.word_sums(
-            tok.ids, tok.bounds, piece_ids, np.array(piece_bounds, dtype=np.int64), w.unigram_col, bm._keys,
-            bm._values, bm._bits, len(w.token_ids), self.config.word_ngram_max >= 2 and len(bm) > 0,
-            w.word_idf_coef, w.word_idf_sq)
+            tok.ids, tok.bounds, piece_ids, w.unigram_col, bm._keys, bm._values, bm._bits, len(w.token_ids),
+            self.config.word_ngram_max >= 2 and len(bm) > 0, w.word_idf_coef, w.word_idf_sq)
         return _normalized(dot, sq), n_tokens, tok.n_tags
 
     def _char_decision(self, texts: Sequence[str], w: _LinearWeights) -> np.ndarray:

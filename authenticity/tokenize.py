@@ -174,21 +174,15 @@ def char_kinds() -> Any:
     return table
 
 
-def segment_runs(text: str, starts: list[int], ends: list[int], bounds: list[int]) -> tuple[list[str], list[int]]:
-    """The segmenter's words for runs of Chinese characters, post by post, as ``token_parts`` gives them.
+def segment_runs(text: str, starts: list[int], ends: list[int]) -> list[str]:
+    """The segmenter's words for the runs of Chinese characters ``text[starts[k]:ends[k]]``, in one call.
 
-    Post *d* owns the runs ``text[starts[k]:ends[k]]`` for ``k`` in ``bounds[d]:bounds[d + 1]``. Returns all
-    posts' words in one list (``"\\n"`` between one run's words and the next's) and where each post's start.
+    The runs are joined by newlines, which the segmenter keeps as words of their own, so the words of one run
+    are followed by ``"\\n"`` (but the last run's), as in ``token_parts``.
     """
-    cut = _load(_want())[1]
-    words: list[str] = []
-    out = [0]
-    for d in range(len(bounds) - 1):
-        a, b = bounds[d], bounds[d + 1]
-        if a < b:
-            words += cut("\n".join([text[s:e] for s, e in zip(starts[a:b], ends[a:b], strict=True)]))
-        out.append(len(words))
-    return words, out
+    if not starts:
+        return []
+    return _load(_want())[1]("\n".join([text[s:e] for s, e in zip(starts, ends, strict=True)]))
 
 
 def script_runs(text: str) -> list[tuple[str, str]]:
