@@ -17,8 +17,8 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-__all__ = ["MIN_BATCH", "LiteralTable", "Tokens", "VocabTable", "available", "char_sums", "char_sums_cp", "key_sums",
-           "literal_counts", "tokenize_ids", "use", "word_sums"]
+__all__ = ["MIN_BATCH", "LiteralTable", "Tokens", "VocabTable", "available", "char_sums", "char_sums_cp", "gate_flags",
+           "key_sums", "literal_counts", "tokenize_ids", "use", "word_sums"]
 
 # Batches smaller than this use the plain NumPy / regex code even when the kernels are available: loading them
 # costs a few tenths of a second once per process, which a single draft check should not pay.
@@ -64,6 +64,7 @@ def warm_up() -> None:
               np.full(16, -1, dtype=np.int64), np.full(16, -1, dtype=np.int64), 4, 1, True, np.zeros(1), np.zeros(1))
     cp = np.frombuffer("ab".encode("utf-32-le"), dtype=np.uint32)
     tokenize_ids(cp, np.array([0, 2], dtype=np.int64), np.zeros(128, dtype=np.uint8), VocabTable(["ab"]))
+    gate_flags(["ab"], np.zeros(128, dtype=np.bool_), (("a",),))
 
 
 def use(n_docs: int) -> bool:
@@ -235,3 +236,20 @@ def tokenize_ids(cp: np.ndarray, bounds: np.ndarray, kinds: np.ndarray, vocab: V
     n_runs = int(run_bounds[-1])
     return Tokens(ids[: tok_bounds[-1]], tok_bounds, run_start[:n_runs].tolist(), run_end[:n_runs].tolist(),
                   run_bounds.tolist(), n_tags)
+
+
+def gate_flags(texts: list[str], digit: np.ndarray, groups: tuple[tuple[str, ...], ...]) -> np.ndarray:
+    """Per post: whether a phone number's digits occur, and whether a word of each group does (see ``_nb.gates``)."""
+    kernels = _compiled()
+    assert kernels is not None
+    cp = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    bounds = np.zeros(len(texts) + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)), out=bounds[1:])
+    words = [w for g in groups for w in g]
+    w_cp = np.frombuffer("".join(words).encode("utf-32-le"), dtype=np.uint32)
+    w_off = np.zeros(len(words) + 1, dtype=np.int64)
+    np.cumsum([len(w) for w in words], out=w_off[1:])
+    w_group = np.array([k for k, g in enumerate(groups) for _ in g], dtype=np.int64)
+    first = np.zeros(max(map(ord, (w[0] for w in words)), default=0) + 1, dtype=np.bool_)
+    first[[ord(w[0]) for w in words]] = True
+    return kernels.gates(cp, bounds, digit, first, w_cp, w_off, w_group, len(groups))

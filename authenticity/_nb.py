@@ -371,3 +371,45 @@ def tokens(cp, bounds, kinds, keys, vals, v_cp, v_off, tok_ids, tok_bounds, run_
         tok_bounds[d + 1] = m
         run_bounds[d + 1] = r
         n_tags[d] = tags
+
+
+@njit(cache=True, nogil=True)
+def gates(cp, bounds, digit, first, w_cp, w_off, w_group, n_groups):  # type: ignore[no-untyped-def]
+    """Three of ``normalize``'s gates for each post: a phone number's digits, and a word of each ``GATE_WORDS`` group.
+
+    Column 0: ``\\d(?:\\d{6}|\\d\\d-\\d)`` (seven decimal digits in a row, or three and a hyphen and one more);
+    column 1 + g: a word of group g (``w_cp[w_off[k]:w_off[k + 1]]`` for the words k with ``w_group[k] == g``)
+    occurs. ``first[c]`` tells whether some word starts with the character ``c``.
+    """
+    n = len(bounds) - 1
+    out = np.zeros((n, 1 + n_groups), dtype=np.bool_)
+    n_digit = len(digit)
+    n_first = len(first)
+    for d in range(n):
+        s = bounds[d]
+        e = bounds[d + 1]
+        run = 0  # decimal digits in a row, ending at i
+        for i in range(s, e):
+            c = cp[i]
+            if c < n_digit and digit[c]:
+                run += 1
+                if run >= 7:
+                    out[d, 0] = True
+            else:
+                if c == 45 and run >= 3 and i + 1 < e and cp[i + 1] < n_digit and digit[cp[i + 1]]:
+                    out[d, 0] = True
+                run = 0
+            if c < n_first and first[c]:
+                for k in range(len(w_off) - 1):
+                    a = w_off[k]
+                    b = w_off[k + 1]
+                    if w_cp[a] != c or i + (b - a) > e:
+                        continue
+                    same = True
+                    for t in range(1, b - a):
+                        if cp[i + t] != w_cp[a + t]:
+                            same = False
+                            break
+                    if same:
+                        out[d, 1 + w_group[k]] = True
+    return out

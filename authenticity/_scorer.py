@@ -16,7 +16,7 @@ from typing import Any
 
 from ._constants import MAX_CHARS
 from .model import Model
-from .normalize import normalize
+from .normalize import normalize_batch
 from .tokenize import detect_langs
 
 __all__ = ["MAX_CHARS", "NA_STRINGS", "row_status", "score_texts", "warm_up"]
@@ -56,7 +56,7 @@ def score_texts(model: Model, values: Sequence[object], reasons: int = 0) -> dic
     lang_out: list[str | None] = [None] * len(values)
     reasons_out: list[str | None] = [None] * len(values)
     if ok:
-        texts = list(map(normalize, [values[i] for i in ok]))  # type: ignore[arg-type]
+        texts = normalize_batch([values[i] for i in ok])  # type: ignore[misc]
         p = model.proba_normalized(texts).tolist()
         langs = detect_langs(texts)
         for j, i in enumerate(ok):

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import numpy as np
 
 from . import _kernels
-from .normalize import normalize
+from .normalize import normalize_batch
 from .signals import SIGNALS, signal_matrix
 from .tokenize import char_kinds, segment_runs, tokenize
 
@@ -51,7 +51,7 @@ class Doc(NamedTuple):
 
 def prepare(texts: Sequence[str]) -> list[Doc]:
     """Normalize and tokenize raw posts."""
-    norm = list(map(normalize, texts))
+    norm = normalize_batch(texts)
     return list(map(Doc, norm, map(tuple, map(tokenize, norm))))
 
 

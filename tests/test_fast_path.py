@@ -443,6 +443,49 @@ _GATE_PIECES = st.sampled_from(
 )
 
 
+_BATCH_GATE_PIECES = st.sampled_from(
+    ["a", "1", "٣", "１", "-", "123-4", "12-3", "1234567", "123456", "--", " ", "折", "%", "满", "bog", "bogo",
+     "买一送", "买一送一", "第二件", "¥", "$", "€", "£", "元", "块", "块钱", "rmb", "us", "usd", "dollar", "buck",
+     "bucks", "quid", "中", "\n"]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.lists(_BATCH_GATE_PIECES, max_size=12).map("".join), min_size=1, max_size=5))
+def test_compiled_gates_equal_the_regex_gates(texts: list[str]) -> None:
+    from authenticity import _kernels
+    from authenticity.normalize import _GATES, _PHONE_GATE, GATE_WORDS, _digit_table
+
+    if not _kernels.available():
+        pytest.skip("numba is not installed (pip install 'authenticity[fast]')")
+    got = _kernels.gate_flags(texts, _digit_table(), GATE_WORDS).tolist()
+    assert got == [[bool(g(t)) for g in _GATES[_PHONE_GATE : _PHONE_GATE + 3]] for t in texts]
+
+
+def test_normalize_batch_equals_normalize(corpus: pd.DataFrame, monkeypatch: pytest.MonkeyPatch) -> None:
+    from authenticity import _kernels
+    from authenticity.normalize import normalize, normalize_batch
+
+    texts = [*_texts(corpus, 600), "电话 010-1234-5678 或 13812345678，满100减20，¥199，3折 bogo",
+             "买一送一 20% off $5"]
+    expected = [normalize(t) for t in texts]
+    monkeypatch.setattr(_kernels, "MIN_BATCH", 1)  # the compiled gates where numba is installed
+    assert normalize_batch(texts) == expected
+    monkeypatch.setattr(_kernels, "MIN_BATCH", 10**9)
+    assert normalize_batch(texts) == expected
+    assert normalize_batch([]) == []
+    with pytest.raises(TypeError, match="expects a str"):
+        normalize_batch(["ok", 3])  # type: ignore[list-item]
+
+
+def test_decimal_digits_are_all_in_the_digit_table() -> None:
+    from authenticity.normalize import _digit_table
+
+    table = _digit_table()
+    assert not re.search(r"\d", "".join(chr(c) for c in range(len(table), 0x110000) if not 0xD800 <= c <= 0xDFFF))
+    assert table[ord("٣")] and table[ord("7")] and not table[ord("a")]
+
+
 @settings(max_examples=400, deadline=None)
 @given(st.lists(_GATE_PIECES, max_size=12).map("".join))
 def test_normalize_gates_are_necessary_conditions(text: str) -> None:
