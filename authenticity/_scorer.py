@@ -83,13 +83,16 @@ _WORKER_MODEL: Model | None = None
 def warm_up() -> None:
     """Load what scoring a large batch needs (segmenter dictionary, compiled kernels) ahead of the first batch."""
     from . import _kernels
+    from .normalize import _digit_table
     from .signals import _literal_table
-    from .tokenize import cut_chinese
+    from .tokenize import char_kinds, cut_chinese
 
     cut_chinese("预热")
     if _kernels.available():
         _kernels.warm_up()
         _literal_table()
+        char_kinds()
+        _digit_table()
 
 
 def _init_worker(model: Model) -> None:
