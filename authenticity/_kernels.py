@@ -1,11 +1,15 @@
 """Compiled inner loops for the scoring path, used when numba is installed (``pip install 'authenticity[fast]'``).
 
-Each kernel computes exactly what the NumPy code in :mod:`authenticity.features`
-computes (the same hashes, counts and sums; only the order of floating-point
-additions differs), in one pass per post instead of a sort per batch: about 4x
-faster for the character n-grams. ``available()`` says whether they can be
-used; ``AUTHENTICITY_NUMBA=0`` turns them off. Nothing here is imported unless
-numba is present, so the package works without it.
+Each kernel computes exactly what the plain code computes, in one pass per
+post: the character n-gram sums and the word n-gram sums of
+:mod:`authenticity.features` (the same hashes, counts and sums; only the order
+of floating-point additions differs), the token regex of
+:mod:`authenticity.tokenize` straight into vocabulary ids, the literal-keyword
+signals of :mod:`authenticity.signals` and three substitution gates of
+:mod:`authenticity.normalize`. The tests pin each one to the plain code.
+``available()`` says whether they can be used; ``AUTHENTICITY_NUMBA=0`` turns
+them off. The kernels themselves are in :mod:`authenticity._nb`, imported only
+when numba is present, so the package works without it.
 """
 
 from __future__ import annotations
