@@ -31,7 +31,7 @@ from corpus import write  # noqa: E402
 from authenticity import _kernels  # noqa: E402
 from authenticity._scorer import score_texts  # noqa: E402
 from authenticity.features import Doc  # noqa: E402
-from authenticity.normalize import normalize  # noqa: E402
+from authenticity.normalize import normalize, normalize_batch  # noqa: E402
 from authenticity.persist import default_model_path, load_model  # noqa: E402
 from authenticity.tokenize import cut_chinese, detect_langs, token_parts, tokenize  # noqa: E402
 
@@ -76,7 +76,7 @@ def main() -> None:
         _kernels.MIN_BATCH = min_batch
         kernels = min_batch < 10**9
         rows = {
-            "normalize": per_post(lambda b: [normalize(t) for t in b], raw, args.n, args.repeat),
+            "normalize": per_post(normalize_batch, raw, args.n, args.repeat),
             "tokens and word n-grams": per_post(words_kernel, norm, args.n, args.repeat) if kernels
             else per_post(lambda b: f._word_decision([Doc(t, tuple(tokenize(t))) for t in b], w), norm, args.n,
                           args.repeat),
