@@ -14,12 +14,13 @@ when numba is present, so the package works without it.
 
 from __future__ import annotations
 
-import os
 import threading
 from functools import lru_cache
 from typing import Any, NamedTuple
 
 import numpy as np
+
+from ._constants import numba_wanted
 
 __all__ = ["MIN_BATCH", "LiteralTable", "Tokens", "VocabTable", "available", "char_sums", "char_sums_cp", "gate_flags",
            "key_sums", "literal_counts", "tokenize_ids", "use", "word_sums"]
@@ -40,7 +41,7 @@ def _compiled() -> Any:
 
 @lru_cache(maxsize=1)
 def _compile() -> Any:
-    if os.environ.get("AUTHENTICITY_NUMBA", "1").strip().lower() in ("0", "false", "no", "off"):
+    if not numba_wanted():
         return None
     try:
         from . import _nb

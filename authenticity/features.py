@@ -311,7 +311,7 @@ class _LinearWeights:
 
     char_idf_coef: np.ndarray
     char_idf_sq: np.ndarray
-    char_idf_both: np.ndarray  # the two above side by side, shape (buckets, 2): what the compiled kernel reads
+    char_idf_both: np.ndarray  # the two above side by side, shape (buckets, 2) (they are its columns)
     word_idf_coef: np.ndarray
     word_idf_sq: np.ndarray
     signal_coef: np.ndarray
@@ -450,11 +450,11 @@ class Featurizer:
         unigram_col = np.full(n_tok + 1, -1, dtype=np.int64)
         for t, col in unigrams:
             unigram_col[t] = col
+        both = np.stack((char_idf * coef[:a], char_idf * char_idf), axis=1)
         bkeys = np.array([x * n_tok + y for x, y, _ in bigrams], dtype=np.int64)
         bcols = np.array([c for _, _, c in bigrams], dtype=np.int64)
         w = _LinearWeights(
-            char_idf_coef=char_idf * coef[:a], char_idf_sq=char_idf * char_idf,
-            char_idf_both=np.stack((char_idf * coef[:a], char_idf * char_idf), axis=1),
+            char_idf_coef=both[:, 0], char_idf_sq=both[:, 1], char_idf_both=both,
             word_idf_coef=word_idf * coef[a:b], word_idf_sq=word_idf * word_idf,
             signal_coef=np.asarray(coef[b:], dtype=np.float64), token_ids=token_ids, unigram_col=unigram_col,
             bigram_cols=IntMap(bkeys, bcols), piece_ids={**token_ids, "\n": -3},

@@ -7,7 +7,7 @@ import importlib.util
 import os
 import sys
 
-from .._constants import MAX_CHARS
+from .._constants import MAX_CHARS, numba_wanted
 from .._pool import _estimate_rows, plan_jobs, start_worker_server
 from ..errors import InputError
 from .common import add_input_options, add_model_option, note, stderr_is_tty
@@ -69,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
     if args.engine == "local":
         jobs = plan_jobs(args.data, args.jobs, args.chunk_size)
         start_worker_server(jobs)  # the workers' fork server loads while this process imports and reads the model
-    if not args.quiet and os.environ.get("AUTHENTICITY_NUMBA", "1").strip().lower() not in ("0", "false", "no", "off"):
+    if not args.quiet and numba_wanted():
         hint = fast_hint(args.data)
         if hint:
             note(hint)
