@@ -159,6 +159,9 @@ def test_reasons_column(small_model: Model) -> None:
 
 def test_interrupted_score_leaves_no_output(posts_file: Path, small_model_path: Path, tmp_path: Path) -> None:
     """SIGINT / SIGTERM during scoring: exit 130 / 143 and no output file, not even a partial one."""
+    from authenticity import _kernels
+
+    _kernels.warm_up()  # compiled and cached before the runs, so that the signals reach the scoring, not numba
     big = tmp_path / "big.csv"
     df = pd.read_csv(posts_file)
     pd.concat([df] * 30, ignore_index=True).to_csv(big, index=False)
