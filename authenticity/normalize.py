@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -156,10 +156,11 @@ def normalize(text: str) -> str:
     return _finish(_start(text))
 
 
-def normalize_batch(texts: Sequence[str]) -> list[str]:
+def normalize_batch(texts: Iterable[str]) -> list[str]:
     """``normalize`` of each text; with the compiled kernels, three costly gates run for the batch in one pass."""
     from . import _kernels
 
+    texts = list(texts)  # any iterable, read once
     for t in texts:
         if not isinstance(t, str):
             raise TypeError(f"normalize() expects a str, got {type(t).__name__}")
@@ -179,9 +180,10 @@ def _start(text: str) -> str:
 def _finish(text: str, known: Sequence[bool] | None = None) -> str:
     """The substitutions and the spacing of ``normalize``; ``known`` holds the phone, discount and price gates.
 
-    ``known`` may be computed before any substitution: the earlier ones put spaces around what they replace, so
-    they never make a later gate true, and a gate that was true but no longer is costs only a search that finds
-    nothing.
+    ``known`` may be computed before any substitution. A gate matches only digits, hyphens and its words, never a
+    space or a placeholder, and every substitution writes a placeholder with spaces around it: so an earlier
+    substitution can make a later gate false, never true, and a gate that was true but no longer is costs only a
+    search that finds nothing. (A gate word with a space in it would need this argument again.)
     """
     for k, ((pattern, repl), gate) in enumerate(zip(_SUBS, _GATES, strict=True)):
         j = k - _PHONE_GATE

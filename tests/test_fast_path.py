@@ -474,6 +474,7 @@ def test_normalize_batch_equals_normalize(corpus: pd.DataFrame, monkeypatch: pyt
     monkeypatch.setattr(_kernels, "MIN_BATCH", 10**9)
     assert normalize_batch(texts) == expected
     assert normalize_batch([]) == []
+    assert normalize_batch(t for t in texts[:3]) == expected[:3]  # any iterable, as prepare() takes
     with pytest.raises(TypeError, match="expects a str"):
         normalize_batch(["ok", 3])  # type: ignore[list-item]
 
