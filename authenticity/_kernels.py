@@ -15,6 +15,7 @@ when numba is present, so the package works without it.
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any, NamedTuple
 
@@ -22,8 +23,8 @@ import numpy as np
 
 from ._constants import numba_wanted
 
-__all__ = ["MIN_BATCH", "LiteralTable", "Tokens", "VocabTable", "available", "char_sums", "char_sums_cp", "gate_flags",
-           "key_sums", "literal_counts", "tokenize_ids", "use", "word_sums"]
+__all__ = ["MIN_BATCH", "LiteralTable", "Tokens", "VocabTable", "available", "char_sums", "char_sums_cp", "code_points",
+           "gate_flags", "key_sums", "literal_counts", "tokenize_ids", "use", "word_sums"]
 
 # Batches smaller than this use the plain NumPy / regex code even when the kernels are available: loading them
 # costs a few tenths of a second once per process, which a single draft check should not pay.
@@ -143,9 +144,7 @@ def literal_counts(texts: list[str], table: LiteralTable) -> np.ndarray:
     """Matches per post and list, shape ``(len(texts), table.n_lists)``."""
     kernels = _compiled()
     assert kernels is not None
-    cp = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    bounds = np.zeros(len(texts) + 1, dtype=np.int64)
-    np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)), out=bounds[1:])
+    cp, bounds = code_points(texts)
     return kernels.literals(cp, bounds, table.root, table.edge_keys, table.edge_child, table.term_ptr, table.term_sig,
                       table.term_start, table.term_end, _word_chars(), table.n_lists)
 
@@ -161,9 +160,7 @@ def char_sums(texts: list[str], n_min: int, n_max: int, buckets: int,
 
     ``idf`` has shape ``(buckets, 2)``: ``idf * coef`` and ``idf ** 2`` of each bucket.
     """
-    cp = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    bounds = np.zeros(len(texts) + 1, dtype=np.int64)
-    np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)), out=bounds[1:])
+    cp, bounds = code_points(texts)
     return char_sums_cp(cp, bounds, n_min, n_max, buckets, idf)
 
 
@@ -206,9 +203,7 @@ class VocabTable:
         """``words[i]`` gets id *i*."""
         kernels = _compiled()
         assert kernels is not None
-        self.cp = np.frombuffer("".join(words).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-        self.off = np.zeros(len(words) + 1, dtype=np.int64)
-        np.cumsum(np.fromiter(map(len, words), dtype=np.int64, count=len(words)), out=self.off[1:])
+        self.cp, self.off = code_points(words)
         size = 1 << max(4, (4 * len(words)).bit_length())
         self.keys, self.vals = kernels.vocab_table(self.cp, self.off, size)
 
@@ -247,14 +242,29 @@ def gate_flags(texts: list[str], digit: np.ndarray, groups: tuple[tuple[str, ...
     """Per post: whether a phone number's digits occur, and whether a word of each group does (see ``_nb.gates``)."""
     kernels = _compiled()
     assert kernels is not None
-    cp = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    bounds = np.zeros(len(texts) + 1, dtype=np.int64)
-    np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)), out=bounds[1:])
+    cp, bounds = code_points(texts)
+    return kernels.gates(cp, bounds, digit, *_gate_words(groups), len(groups))
+
+
+@lru_cache(maxsize=4)
+def _gate_words(groups: tuple[tuple[str, ...], ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """``first``, ``w_cp``, ``w_off`` and ``w_group`` of ``_nb.gates`` for word groups (built once)."""
     words = [w for g in groups for w in g]
-    w_cp = np.frombuffer("".join(words).encode("utf-32-le"), dtype=np.uint32)
-    w_off = np.zeros(len(words) + 1, dtype=np.int64)
-    np.cumsum([len(w) for w in words], out=w_off[1:])
+    w_cp, w_off = code_points(words)
     w_group = np.array([k for k, g in enumerate(groups) for _ in g], dtype=np.int64)
     first = np.zeros(max(map(ord, (w[0] for w in words)), default=0) + 1, dtype=np.bool_)
     first[[ord(w[0]) for w in words]] = True
-    return kernels.gates(cp, bounds, digit, first, w_cp, w_off, w_group, len(groups))
+    return first, w_cp, w_off, w_group
+
+
+def code_points(texts: Sequence[str], joined: str | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The texts' code points, concatenated, and where each text starts (``bounds[d]:bounds[d + 1]``).
+
+    ``joined`` is ``"".join(texts)`` when the caller has it already.
+    """
+    if joined is None:
+        joined = "".join(texts)
+    cp = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    bounds = np.zeros(len(texts) + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)), out=bounds[1:])
+    return cp, bounds

@@ -202,13 +202,6 @@ def _use_kernels(n_docs: int, n_cols: int) -> bool:
     return n_cols <= 1 << 24 and _kernels.use(n_docs)
 
 
-def _bounds(lists: Sequence[Sequence[object]]) -> np.ndarray:
-    """``[0, len(lists[0]), len(lists[0]) + len(lists[1]), …]``: where each list starts in their concatenation."""
-    out = np.zeros(len(lists) + 1, dtype=np.int64)
-    np.cumsum(np.fromiter(map(len, lists), dtype=np.int64, count=len(lists)), out=out[1:])
-    return out
-
-
 def _normalized(dot: np.ndarray, sq: np.ndarray) -> np.ndarray:
     norm = np.sqrt(sq)
     norm[norm == 0] = 1.0
@@ -499,8 +492,7 @@ class Featurizer:
                 or any("\x00" in t for t in texts)):
             return self.decision([Doc(t, tuple(tokenize(t))) for t in texts], coef)
         joined = "".join(texts)
-        cp = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-        bounds = _bounds(texts)
+        cp, bounds = _kernels.code_points(texts, joined)
         word, n_tokens, n_tags = self._word_decision_cp(joined, cp, bounds, w)
         raw = signal_matrix(texts, [("#",) * k for k in n_tags.tolist()], n_tokens=n_tokens)
         char = _normalized(*_kernels.char_sums_cp(cp, bounds, cfg.char_ngram_min, cfg.char_ngram_max,
